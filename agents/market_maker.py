@@ -1,0 +1,76 @@
+"""The MarketMaker: collects orders, clears them, settles, publishes a price."""
+
+from collections.abc import Callable
+
+import mesa
+import numpy as np
+
+from model.ledger import Transfer, to_credits, to_units
+from model.mechanisms import Clearing
+
+#: A clearing rule over orders: (bids, quantities, budgets) -> Clearing.
+ClearingRule = Callable[[np.ndarray, np.ndarray, np.ndarray], Clearing]
+
+
+class MarketMaker(mesa.Agent):
+    """Runs one market.
+
+    Each step it clears the orders submitted to it with its rule, settles the
+    payments through the ledger in one all-or-nothing batch (winners pay the
+    market's account), tells the winners what they got, and publishes its price
+    ticker: the last traded unit price, the public signal traders see next step.
+
+    It sees orders only (trader, bid, quantity) and each bidder's budget, never
+    a valuation: the information barrier of seed 000 (Hayek's knowledge problem).
+
+    Attributes:
+        market: the market's name, used in ledger entries and price columns.
+        account: the ledger account that receives payments.
+        price: the ticker, NaN until the first trade.
+        revenue: payments collected in the last clearing, in credits.
+        last_clearing: the last Clearing, with ``last_orders`` the arrays it cleared.
+    """
+
+    def __init__(self, model, market: str, rule: ClearingRule):
+        super().__init__(model)
+        self.market = market
+        self.rule = rule
+        self.account = model.ledger.open_account(f"market:{market}")
+        self.price = float("nan")
+        self.revenue = 0.0
+        self.last_clearing: Clearing | None = None
+        self.last_orders: dict[str, np.ndarray] = {}
+        self._traders, self._bids, self._quantities = [], [], []
+        self.bidders = 0
+
+    def join(self, trader) -> None:
+        """Register a trader; the number of bidders is public information."""
+        self.bidders += 1
+
+    def submit(self, trader, bid: float, quantity: float) -> None:
+        """Accept one sealed order for this step's clearing."""
+        self._traders.append(trader)
+        self._bids.append(bid)
+        self._quantities.append(quantity)
+
+    def step(self) -> None:
+        traders = self._traders
+        bids = np.asarray(self._bids, dtype=float)
+        quantities = np.asarray(self._quantities, dtype=float)
+        budgets = to_credits(self.model.ledger.balances[[t.account for t in traders]])
+        clearing = self.rule(bids, quantities, budgets)
+
+        payments = [to_units(clearing.payments[i]) for i in clearing.winners]
+        self.model.ledger.settle(
+            Transfer(traders[i].account, self.account, amount, self.market, clearing.allocation[i])
+            for i, amount in zip(clearing.winners, payments)
+        )
+        for i, amount in zip(clearing.winners, payments):
+            traders[i].receive(clearing.allocation[i], to_credits(amount))
+
+        self.revenue = to_credits(sum(payments))
+        if clearing.winners.size:
+            self.price = clearing.price
+        self.last_clearing = clearing
+        self.last_orders = {"bidder": np.array([t.unique_id for t in traders]), "bid": bids, "quantity": quantities}
+        self._traders, self._bids, self._quantities = [], [], []

@@ -1,0 +1,89 @@
+"""Bidding strategies: how a trader turns its private per-unit value into a bid.
+
+A strategy sees the trader's own value, the number of bidders (public) and a
+random stream; never anyone else's value. Each ``bid`` returns credits per unit.
+"""
+
+import math
+from dataclasses import dataclass
+from random import Random
+
+
+@dataclass(frozen=True)
+class Truthful:
+    """Bid the true value: the dominant strategy in a Vickrey auction."""
+
+    name = "truthful"
+
+    def bid(self, value: float, bidders: int, random: Random) -> float:
+        return value
+
+
+@dataclass(frozen=True)
+class Shade:
+    """Bid (1 - alpha) * value: a fixed fraction below the true value."""
+
+    alpha: float
+    name = "shade"
+
+    def bid(self, value: float, bidders: int, random: Random) -> float:
+        return (1.0 - self.alpha) * value
+
+
+@dataclass(frozen=True)
+class BayesNash:
+    """The symmetric Bayes-Nash equilibrium bid of a first-price auction.
+
+    With n risk-neutral bidders whose values are i.i.d. uniform on [0, 1],
+    b(v) = (n - 1) / n * v (Krishna, *Auction Theory*, 2010, sec. 2.3); then the
+    expected revenue is (n - 1) / (n + 1), the same as Vickrey's.
+    """
+
+    name = "bne"
+
+    def bid(self, value: float, bidders: int, random: Random) -> float:
+        return (bidders - 1) / bidders * value
+
+
+@dataclass(frozen=True)
+class ZeroIntelligence:
+    """Zero-intelligence constrained (ZI-C): a uniform random bid in [0, value].
+
+    Never bids above value, otherwise random (Gode and Sunder, "Allocative
+    efficiency of markets with zero-intelligence traders", JPE 101(1), 1993).
+    """
+
+    name = "zic"
+
+    def bid(self, value: float, bidders: int, random: Random) -> float:
+        return random.uniform(0.0, value)
+
+
+@dataclass(frozen=True)
+class Noisy:
+    """Bid a misread value: v * exp(sigma * Z - sigma^2 / 2), Z standard normal.
+
+    The multiplicative noise has mean one, so the bid is right on average but
+    can exceed the true value: a "hallucinated valuation" (seed 000, footnote 2).
+    """
+
+    sigma: float
+    name = "noisy"
+
+    def bid(self, value: float, bidders: int, random: Random) -> float:
+        return value * math.exp(self.sigma * random.gauss(0.0, 1.0) - self.sigma**2 / 2)
+
+
+STRATEGIES = {s.name: s for s in (Truthful, Shade, BayesNash, ZeroIntelligence, Noisy)}
+
+
+def make_strategy(name: str, *, alpha: float = 0.0, sigma: float = 0.0):
+    """Build a strategy by name, passing only the parameter it uses."""
+    if name == "shade":
+        return Shade(alpha)
+    if name == "noisy":
+        return Noisy(sigma)
+    try:
+        return STRATEGIES[name]()
+    except KeyError:
+        raise ValueError(f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}") from None

@@ -1,0 +1,56 @@
+"""The Trader: a wallet, a private valuation and a bidding strategy."""
+
+import mesa
+
+from model.ledger import to_credits
+
+
+class Trader(mesa.Agent):
+    """A bidder with a wallet in the model's ledger.
+
+    Each step the environment hands the trader a private request (a per-unit
+    value and a quantity); the trader turns it into an order with its strategy,
+    capped by what its wallet can pay, and submits the order to its market maker.
+    Only the trader itself and the model's observer read ``valuation``: the
+    market maker receives orders and nothing else.
+
+    Attributes:
+        account: the trader's account number in ``model.ledger``.
+        strategy: turns the private per-unit value into a per-unit bid.
+        market: the MarketMaker the trader sends its orders to.
+        valuation: private value per unit of the current request.
+        quantity: units the current request needs (all or nothing).
+        utility: cumulative value realised minus payments made, in credits.
+    """
+
+    def __init__(self, model, strategy, market, name: str | None = None):
+        super().__init__(model)
+        self.account = model.ledger.open_account(name or f"trader:{self.unique_id}")
+        self.strategy = strategy
+        self.market = market
+        market.join(self)
+        self.valuation = 0.0
+        self.quantity = 1.0
+        self.utility = 0.0
+        self.last_bid = 0.0
+
+    def want(self, valuation: float, quantity: float = 1.0) -> None:
+        """Receive a new private request from the environment."""
+        self.valuation = valuation
+        self.quantity = quantity
+
+    @property
+    def wealth(self) -> float:
+        """Wallet balance in credits."""
+        return to_credits(self.model.ledger.balance(self.account))
+
+    def step(self) -> None:
+        """Bid for the current request, never more than the wallet holds."""
+        per_unit = self.strategy.bid(self.valuation, self.market.bidders, self.random)
+        self.last_bid = min(max(per_unit, 0.0) * self.quantity, self.wealth)
+        self.market.submit(self, self.last_bid, self.quantity)
+
+    def receive(self, quantity: float, payment: float) -> None:
+        """Take delivery of an allocation paid for with ``payment`` credits."""
+        if quantity > 0:
+            self.utility += self.valuation * quantity - payment

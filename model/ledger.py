@@ -1,0 +1,193 @@
+"""Wallets and a double-entry ledger in integer minor units.
+
+Every balance and every amount is an integer number of minor units
+(``UNITS_PER_CREDIT`` per credit), so "money is conserved" holds exactly:
+the sum of all balances always equals everything minted minus everything
+burned. Each entry follows the ledger schema of seed 002 (section 3.2):
+step, payer, payee, market (resource), quantity, amount, kind.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: Minor units per credit: one micro-credit is the smallest amount that moves.
+UNITS_PER_CREDIT = 1_000_000
+
+#: Pseudo-accounts that stand for the money's source and sink in entries.
+MINT, BURN = -1, -2
+
+
+class LedgerError(ValueError):
+    """A ledger operation that would break its rules (unknown account, negative amount)."""
+
+
+class InsufficientFunds(LedgerError):
+    """A payment the payer's wallet cannot cover; nothing was moved."""
+
+
+def to_units(credits: float) -> int:
+    """Credits (a float) to minor units, rounding to the nearest unit.
+
+    Rounding is monotone, so a payment no larger than a bid never rounds above it.
+    """
+    if not np.isfinite(credits):
+        raise LedgerError(f"amount must be a finite number of credits; got {credits!r}")
+    return int(round(credits * UNITS_PER_CREDIT))
+
+
+def to_credits(units) -> float:
+    """Minor units to credits, for display and for the traders' arithmetic."""
+    return units / UNITS_PER_CREDIT
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """One payment to settle: ``amount`` minor units from ``payer`` to ``payee``."""
+
+    payer: int
+    payee: int
+    amount: int
+    market: str = ""
+    quantity: float = 0.0
+    kind: str = "payment"
+
+
+class Ledger:
+    """Accounts, balances and an append-only journal of entries.
+
+    Args:
+        clock: returns the current step, stamped on every entry.
+
+    Example:
+        >>> ledger = Ledger()
+        >>> alice, bob = ledger.open_account("alice"), ledger.open_account("bob")
+        >>> ledger.mint(alice, 500)
+        >>> ledger.transfer(alice, bob, 200, market="gpu", quantity=1)
+        >>> ledger.balance(alice), ledger.balance(bob), ledger.money_supply
+        (300, 200, 500)
+    """
+
+    _COLUMNS = ("step", "payer", "payee", "market", "quantity", "amount", "kind")
+
+    def __init__(self, clock: Callable[[], int] = lambda: 0):
+        self._clock = clock
+        self._balances = np.zeros(16, dtype=np.int64)
+        self.names: list[str] = []
+        self.minted = 0
+        self.burned = 0
+        self._journal: list[tuple] = []
+
+    # accounts ---------------------------------------------------------------
+    def open_account(self, name: str) -> int:
+        """Open an empty account and return its number."""
+        number = len(self.names)
+        if number == len(self._balances):
+            self._balances = np.concatenate([self._balances, np.zeros_like(self._balances)])
+        self.names.append(name)
+        return number
+
+    @property
+    def balances(self) -> np.ndarray:
+        """All balances in minor units, indexed by account number (read-only view)."""
+        view = self._balances[: len(self.names)]
+        view.flags.writeable = False
+        return view
+
+    def balance(self, account: int) -> int:
+        """Balance of one account in minor units."""
+        self._check_account(account)
+        return int(self._balances[account])
+
+    @property
+    def money_supply(self) -> int:
+        """Sum of all balances in minor units."""
+        return int(self._balances[: len(self.names)].sum())
+
+    # movements ---------------------------------------------------------------
+    def mint(self, account: int, amount: int, *, market: str = "", kind: str = "mint") -> None:
+        """Create ``amount`` new minor units in ``account`` (recorded as paid by MINT)."""
+        self._check_account(account)
+        self._check_amount(amount)
+        self._balances[account] += amount
+        self.minted += amount
+        self._record(MINT, account, market, 0.0, amount, kind)
+
+    def burn(self, account: int, amount: int, *, market: str = "", kind: str = "burn") -> None:
+        """Destroy ``amount`` minor units from ``account`` (recorded as paid to BURN)."""
+        self.settle([Transfer(account, BURN, amount, market=market, kind=kind)])
+
+    def transfer(self, payer: int, payee: int, amount: int, **details) -> None:
+        """Move ``amount`` minor units from ``payer`` to ``payee``; see :meth:`settle`."""
+        self.settle([Transfer(payer, payee, amount, **details)])
+
+    def settle(self, transfers: Iterable[Transfer]) -> None:
+        """Apply a batch of transfers all-or-nothing.
+
+        Every payer's total outgoing amount in the batch is checked against its
+        balance before anything moves; if one cannot be covered, the batch is
+        refused with :class:`InsufficientFunds` and no balance changes.
+        """
+        transfers = list(transfers)
+        owed: dict[int, int] = {}
+        for t in transfers:
+            self._check_account(t.payer)
+            if t.payee != BURN:
+                self._check_account(t.payee)
+            self._check_amount(t.amount)
+            owed[t.payer] = owed.get(t.payer, 0) + t.amount
+        for payer, amount in owed.items():
+            if amount > self._balances[payer]:
+                raise InsufficientFunds(
+                    f"{self.names[payer]} cannot pay {to_credits(amount):g} credits: "
+                    f"balance is {to_credits(self._balances[payer]):g}"
+                )
+        for t in transfers:
+            self._balances[t.payer] -= t.amount
+            if t.payee == BURN:
+                self.burned += t.amount
+            else:
+                self._balances[t.payee] += t.amount
+            self._record(t.payer, t.payee, t.market, t.quantity, t.amount, t.kind)
+
+    def audit(self) -> None:
+        """Raise if the balances no longer add up to minted minus burned."""
+        if self.money_supply != self.minted - self.burned:
+            raise LedgerError(
+                f"money is not conserved: balances sum to {self.money_supply} units, "
+                f"minted - burned = {self.minted - self.burned}"
+            )
+
+    # export ------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._journal)
+
+    def to_frame(self, last: int | None = None) -> pd.DataFrame:
+        """The journal as a DataFrame (amounts in credits and in minor units).
+
+        Args:
+            last: only the most recent ``last`` entries.
+        """
+        rows = self._journal[-last:] if last else self._journal
+        frame = pd.DataFrame(rows, columns=list(self._COLUMNS))
+        label = {MINT: "mint", BURN: "burn"}
+        for side in ("payer", "payee"):
+            frame[side] = [label.get(a) or self.names[a] for a in frame[side]]
+        frame = frame.rename(columns={"amount": "amount_units"})
+        frame.insert(5, "amount", frame["amount_units"] / UNITS_PER_CREDIT)
+        return frame
+
+    # internals ---------------------------------------------------------------
+    def _record(self, payer, payee, market, quantity, amount, kind):
+        self._journal.append((self._clock(), payer, payee, market, float(quantity), amount, kind))
+
+    def _check_account(self, account: int) -> None:
+        if not 0 <= account < len(self.names):
+            raise LedgerError(f"unknown account {account!r}")
+
+    @staticmethod
+    def _check_amount(amount) -> None:
+        if not isinstance(amount, (int, np.integer)) or amount < 0:
+            raise LedgerError(f"amount must be a non-negative whole number of minor units; got {amount!r}")

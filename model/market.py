@@ -1,0 +1,128 @@
+"""MarketModel: the generic Mesa model every scenario configures."""
+
+from typing import Any, ClassVar
+
+import mesa
+import numpy as np
+from mesa.experimental.scenarios import Scenario
+
+from agents.trader import Trader
+from model.ledger import Ledger, to_credits
+from model.metrics import gini, ratio
+from model.params import Param, validate
+
+#: Columns every scenario reports, in this order, before its own.
+STANDARD_COLUMNS = ("step", "welfare", "optimum", "efficiency", "revenue", "gini", "money_supply")
+
+
+class MarketModel(mesa.Model):
+    """A market economy: a ledger, traders, market makers and an observer.
+
+    One step follows the data flow of the design notes:
+
+    1. ``environment()`` — new private requests, shocks, arrivals;
+    2. every trader bids (``traders.do("step")``): bids are sealed and
+       simultaneous, so traders act in creation order and ties go to the
+       lowest index, which keeps runs reproducible;
+    3. every market maker clears its orders and settles through the ledger;
+    4. ``observe()`` — the observer scores the outcome from TRUE valuations
+       (``welfare``) against an exact planner (``optimum``);
+    5. the ledger is audited and the DataCollector records a row.
+
+    Subclasses declare ``name``, ``summary``, ``params`` (a tuple of
+    :class:`~model.params.Param`), and implement ``setup``, ``environment`` and
+    ``observe``; ``extra_reporters`` adds their own columns.
+
+    Args:
+        rng: the run's seed (or a numpy Generator).
+        **params: scenario parameters; unknown or out-of-range ones raise
+            :class:`~model.params.ParameterError`.
+    """
+
+    name: ClassVar[str] = "market"
+    summary: ClassVar[str] = ""
+    explanation: ClassVar[str] = ""
+    default_steps: ClassVar[int] = 100
+    params: ClassVar[tuple[Param, ...]] = ()
+
+    def __init__(self, rng=None, **params: Any):
+        values = validate(self.params, params, owner=self.name)
+        self.check(values)
+        super().__init__(scenario=Scenario(rng=rng, **values))
+        self.ledger = Ledger(clock=lambda: self.steps)
+        self.markets: dict[str, Any] = {}
+        self.welfare = 0.0
+        self.optimum = float("nan")
+        self.revenue = 0.0
+        self.setup()
+        self._trader_accounts = np.array([t.account for t in self.traders], dtype=np.int64)
+        self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
+        self.running = True
+
+    # hooks for scenarios ----------------------------------------------------
+    @classmethod
+    def check(cls, values: dict[str, Any]) -> None:
+        """Check rules that tie parameters together; raise ParameterError."""
+
+    def setup(self) -> None:
+        """Create market makers, traders and endowments."""
+        raise NotImplementedError
+
+    def environment(self) -> None:
+        """Hand traders their private requests for this step."""
+
+    def observe(self) -> None:
+        """Set ``welfare`` and ``optimum`` from true valuations."""
+
+    def extra_reporters(self) -> dict[str, Any]:
+        """Scenario-specific DataCollector reporters, after the standard columns."""
+        return {}
+
+    # the step ------------------------------------------------------------------
+    def step(self) -> None:
+        self.environment()
+        self.traders.do("step")
+        for market in self.markets.values():
+            market.step()
+        self.revenue = sum(m.revenue for m in self.markets.values())
+        self.observe()
+        self.ledger.audit()
+        self.datacollector.collect(self)
+
+    # shared plumbing -------------------------------------------------------------
+    def add_market(self, market) -> None:
+        self.markets[market.market] = market
+
+    @property
+    def traders(self):
+        """All Trader agents (an AgentSet)."""
+        return self.agents_by_type.get(Trader, mesa.agent.AgentSet([], random=self.random))
+
+    @property
+    def efficiency(self) -> float:
+        return ratio(self.welfare, self.optimum)
+
+    @property
+    def wallet_gini(self) -> float:
+        """Gini coefficient of the traders' wallet balances."""
+        return gini(self.ledger.balances[self._trader_accounts])
+
+    @property
+    def money_supply(self) -> float:
+        """Sum of every balance (traders and markets), in credits."""
+        return to_credits(self.ledger.money_supply)
+
+    def _reporters(self) -> dict[str, Any]:
+        reporters = {
+            "step": "steps",
+            "welfare": "welfare",
+            "optimum": "optimum",
+            "efficiency": "efficiency",
+            "revenue": "revenue",
+            "gini": "wallet_gini",
+            "money_supply": "money_supply",
+        }
+        for name, market in self.markets.items():
+            reporters[f"price:{name}"] = lambda m, market=market: market.price
+        reporters.update(self.extra_reporters())
+        return reporters

@@ -1,0 +1,94 @@
+"""Benchmark planners for seed 000's single-resource problem.
+
+These read true values directly: they are the yardsticks the observer scores a
+market against, not mechanisms a market maker may run.
+"""
+
+import numpy as np
+
+from model.mechanisms._checks import MechanismInputError, as_count, as_vector, same_length
+from model.mechanisms.greedy import first_fit
+
+#: Largest DP table (items x capacity cells) optimal_allocation will build.
+MAX_DP_CELLS = 200_000_000
+
+
+def optimal_allocation(values, quantities, supply) -> tuple[float, np.ndarray]:
+    """Exact welfare-maximising allocation of ``supply`` units (0/1 knapsack).
+
+    Problem: choose a set S maximising sum_{i in S} values[i] subject to
+    sum_{i in S} quantities[i] <= supply, each request all-or-nothing.
+
+    Method: dynamic programming over capacity, O(n * supply) time, one numpy
+    operation per item (Kellerer, Pferschy, Pisinger, *Knapsack Problems*,
+    2004, ch. 2). Among optimal sets, the DP keeps an item only when it strictly
+    improves the value, so the answer is deterministic.
+
+    Args:
+        values: value of each request (>= 0).
+        quantities: whole units each request needs (>= 0).
+        supply: whole units available (>= 0).
+
+    Returns:
+        (welfare, chosen): the optimal total value and the chosen indices, ascending.
+
+    Example:
+        >>> w, chosen = optimal_allocation([6.0, 4.0, 3.0], [2, 2, 3], 4)
+        >>> w, chosen.tolist()
+        (10.0, [0, 1])
+    """
+    values = as_vector("values", values)
+    quantities = _whole_units(as_vector("quantities", quantities))
+    capacity = as_count("supply", supply)
+    same_length(values=values, quantities=quantities)
+    if len(values) * (capacity + 1) > MAX_DP_CELLS:
+        raise MechanismInputError(
+            f"instance too large for the exact DP: {len(values)} requests x {capacity + 1} "
+            f"capacity cells exceeds {MAX_DP_CELLS:,}"
+        )
+
+    best = np.zeros(capacity + 1)  # best[c]: best value using at most c units
+    take = np.zeros((len(values), capacity + 1), dtype=bool)
+    for i, (v, q) in enumerate(zip(values, quantities)):
+        if q > capacity:
+            continue
+        with_i = best[: capacity + 1 - q] + v
+        improves = with_i > best[q:]
+        take[i, q:] = improves
+        best[q:] = np.where(improves, with_i, best[q:])
+
+    chosen, c = [], capacity
+    for i in range(len(values) - 1, -1, -1):
+        if take[i, c]:
+            chosen.append(i)
+            c -= quantities[i]
+    chosen = np.array(sorted(chosen), dtype=np.int64)
+    return float(values[chosen].sum()), chosen
+
+
+def arrival_order(values, quantities, supply) -> tuple[float, np.ndarray]:
+    """Seed 000's naive planner: serve requests in arrival order while supply lasts.
+
+    Rule: walk the requests in index order and grant each one that still fits
+    (all-or-nothing), with no prices and no look at values. It is the baseline a
+    market's welfare is compared with as contention n/m grows.
+
+    Returns:
+        (welfare, chosen): the realised total value and the granted indices.
+
+    Example:
+        >>> arrival_order([1.0, 9.0, 2.0], [3, 4, 1], 4)[1].tolist()
+        [0, 2]
+    """
+    values = as_vector("values", values)
+    quantities = as_vector("quantities", quantities)
+    supply = as_count("supply", supply) if float(supply) == int(float(supply)) else float(supply)
+    same_length(values=values, quantities=quantities)
+    chosen = np.flatnonzero(first_fit(quantities, supply))
+    return float(values[chosen].sum()), chosen
+
+
+def _whole_units(quantities: np.ndarray) -> np.ndarray:
+    if np.any(quantities != np.round(quantities)):
+        raise MechanismInputError("quantities must be whole units for the exact optimum")
+    return quantities.astype(np.int64)

@@ -1,0 +1,1 @@
+"""Scenarios: one module per concrete market, the registry, the runner and the CLI."""

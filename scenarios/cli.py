@@ -1,0 +1,99 @@
+"""The ``catallaxy`` command line: list, show, run and reproduce scenarios."""
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from model.params import ParameterError, parse_assignment
+from scenarios.registry import SCENARIOS, get_scenario
+from scenarios.runner import check_output_path, run, summarize, write_table
+from scenarios.seed000_figures import REPRODUCTIONS
+
+
+class UsageError(Exception):
+    """A command line argparse could not read."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one clear line instead of usage + message
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="catallaxy", description="Market-based coordination of agent fleets on Mesa.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    commands.add_parser("list", help="list the scenarios, one per line")
+
+    show = commands.add_parser("show", help="show a scenario's parameters")
+    show.add_argument("scenario")
+
+    go = commands.add_parser("run", help="run a scenario and write one row per step")
+    go.add_argument("scenario")
+    go.add_argument("--steps", type=int, default=None, help="steps to run (default: the scenario's)")
+    go.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    go.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
+                    help="set a scenario parameter; repeat for several")
+    go.add_argument("--out", type=Path, help="write the rows to this .csv or .parquet file")
+
+    rep = commands.add_parser("reproduce", help="regenerate a published figure (PNG + CSV)")
+    rep.add_argument("figure", choices=sorted(REPRODUCTIONS))
+    rep.add_argument("--out", type=Path, required=True, help="folder for the figure and its data")
+    rep.add_argument("--seed", type=int, default=0)
+    rep.add_argument("--trials", type=int, default=200, help="instances per point (default 200)")
+    return parser
+
+
+def cmd_list(args) -> None:
+    width = max(map(len, SCENARIOS))
+    for name, model in SCENARIOS.items():
+        print(f"{name:<{width}}  {model.summary}")
+
+
+def cmd_show(args) -> None:
+    model = get_scenario(args.scenario)
+    print(f"{model.name}: {model.summary}\n")
+    rows = [(p.name, repr(p.default), p.allowed(), p.help) for p in model.params]
+    print(pd.DataFrame(rows, columns=["parameter", "default", "allowed", "meaning"]).to_string(index=False))
+
+
+def cmd_run(args) -> None:
+    params = dict(parse_assignment(a) for a in args.assignments)
+    if args.out is not None:
+        check_output_path(args.out)
+    frame = run(args.scenario, steps=args.steps, seed=args.seed, **params)
+    print(f"{args.scenario}: {len(frame)} steps, seed {args.seed}")
+    print(summarize(frame).to_string(float_format=lambda x: f"{x:.4g}"))
+    if args.out is not None:
+        print(f"wrote {write_table(frame, args.out)}")
+
+
+def cmd_reproduce(args) -> None:
+    if args.trials < 2:
+        raise ParameterError(f"--trials must be at least 2; got {args.trials}")
+    check_output_path(args.out / f"{args.figure}.csv")  # fail before the work, not after
+    for path in REPRODUCTIONS[args.figure](args.out, seed=args.seed, trials=args.trials):
+        print(f"wrote {path}")
+
+
+COMMANDS = {"list": cmd_list, "show": cmd_show, "run": cmd_run, "reproduce": cmd_reproduce}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code (2 for any mistake in the input)."""
+    try:
+        args = build_parser().parse_args(argv)
+        COMMANDS[args.command](args)
+    except (UsageError, ValueError) as err:
+        print(f"catallaxy: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("catallaxy: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""The scenario registry: a dict from name to model class. Add a scenario here."""
+
+import difflib
+
+from model.market import MarketModel
+from model.params import ParameterError
+from scenarios.efficiency import EfficiencyModel
+from scenarios.sealed_bid import SealedBidModel
+
+SCENARIOS: dict[str, type[MarketModel]] = {m.name: m for m in (SealedBidModel, EfficiencyModel)}
+
+#: The scenario the dashboard and the demo open on.
+DEFAULT_SCENARIO = "sealed-bid"
+
+
+class UnknownScenario(ParameterError):
+    """A scenario name that is not registered."""
+
+
+def get_scenario(name: str) -> type[MarketModel]:
+    """The model class registered under ``name``, or a clear error listing the names."""
+    try:
+        return SCENARIOS[name]
+    except KeyError:
+        close = difflib.get_close_matches(name, SCENARIOS, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UnknownScenario(
+            f"unknown scenario {name!r}{hint}; available: {', '.join(SCENARIOS)}"
+        ) from None

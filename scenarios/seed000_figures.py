@@ -1,0 +1,108 @@
+"""Reproductions of seed 000's Figures 2 and 3 from the ``efficiency`` scenario.
+
+Each point is the mean of ``trials`` random instances (one per step of a run of
+the scenario) with a 95% Student-t confidence interval. Every run's seed is
+derived from the base seed and the point's position with numpy's SeedSequence,
+so the figures are identical on every machine for the same seed.
+"""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from scipy import stats
+
+from scenarios.runner import run, write_table
+
+#: Contention levels n/m of Figure 2.
+CONTENTION = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
+#: Maximum shading fractions of Figure 3.
+SHADING = tuple(round(0.1 * i, 1) for i in range(10))
+#: Welfare share the (1 - 1/e, 1)-smoothness of first-price auctions guarantees
+#: (Syrgkanis and Tardos, "Composable and efficient mechanisms", STOC 2013).
+SMOOTHNESS_FLOOR = 1 - 1 / math.e
+
+
+def point_seed(seed: int, index: int) -> int:
+    """The seed of the run behind point ``index`` of a figure."""
+    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
+
+
+def mean_ci(sample: pd.Series) -> tuple[float, float, float]:
+    """Mean and 95% Student-t confidence interval of ``sample``."""
+    sample = sample.dropna()
+    mean = float(sample.mean())
+    half = float(stats.t.ppf(0.975, len(sample) - 1) * stats.sem(sample)) if len(sample) > 1 else 0.0
+    return mean, mean - half, mean + half
+
+
+def _points(x_name: str, x: float, run_frame: pd.DataFrame, series: dict[str, str]) -> list[dict]:
+    rows = []
+    for label, column in series.items():
+        mean, low, high = mean_ci(run_frame[column])
+        rows.append({x_name: x, "allocator": label, "efficiency": mean, "ci_low": low,
+                     "ci_high": high, "trials": int(run_frame[column].notna().sum())})
+    return rows
+
+
+def figure2(out_dir: Path, seed: int = 0, trials: int = 200, units: int = 20) -> list[Path]:
+    """Efficiency of the market and the naive planner as contention n/m grows."""
+    rows = []
+    for index, level in enumerate(CONTENTION):
+        agents = max(1, round(level * units))
+        frame = run("efficiency", steps=trials, seed=point_seed(seed, index), units=units, agents=agents)
+        for row in _points("contention", level, frame,
+                           {"market": "efficiency", "naive planner": "naive_efficiency"}):
+            rows.append({**row, "agents": agents, "units": units})
+    table = pd.DataFrame(rows)
+    figure = _plot(table, "contention", "contention n/m (agents per unit of supply)",
+                   f"Seed 000, Figure 2: efficiency vs contention (m = {units}, {trials} instances/point)")
+    return _save(out_dir, "fig2", table, figure)
+
+
+def figure3(out_dir: Path, seed: int = 0, trials: int = 200, units: int = 20,
+            contention: float = 2.0) -> list[Path]:
+    """Welfare ratio of the market when bidders shade, against the smoothness floor."""
+    rows = []
+    agents = max(1, round(contention * units))
+    for index, shading in enumerate(SHADING):
+        frame = run("efficiency", steps=trials, seed=point_seed(seed, index), units=units,
+                    agents=agents, strategy="shade", shading=shading)
+        rows += _points("shading", shading, frame, {"market": "efficiency"})
+    table = pd.DataFrame(rows)
+    figure = _plot(table, "shading", "maximum shading: agent i bids (1 - alpha_i) x value, alpha_i ~ U[0, s]",
+                   f"Seed 000, Figure 3: welfare under shading (n/m = {contention:g}, {trials} instances/point)")
+    axes = figure.axes[0]
+    axes.axhline(SMOOTHNESS_FLOOR, color="grey", linestyle="--", label="smoothness floor 1 - 1/e")
+    axes.legend(loc="lower left")
+    return _save(out_dir, "fig3", table, figure)
+
+
+def _plot(table: pd.DataFrame, x: str, xlabel: str, title: str) -> Figure:
+    figure = Figure(figsize=(7, 4.5), dpi=120)
+    axes = figure.add_subplot()
+    for label, group in table.groupby("allocator", sort=False):
+        axes.errorbar(group[x], group["efficiency"],
+                      yerr=[group["efficiency"] - group["ci_low"], group["ci_high"] - group["efficiency"]],
+                      marker="o", capsize=3, label=label)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel("welfare / exact optimum")
+    axes.set_ylim(0, 1.05)
+    axes.set_title(title, fontsize=10)
+    axes.grid(alpha=0.3)
+    axes.legend(loc="lower left")
+    figure.tight_layout()
+    return figure
+
+
+def _save(out_dir: Path, stem: str, table: pd.DataFrame, figure: Figure) -> list[Path]:
+    out_dir = Path(out_dir)
+    csv = write_table(table, out_dir / f"{stem}.csv")
+    png = out_dir / f"{stem}.png"
+    figure.savefig(png, metadata={"Software": None})
+    return [png, csv]
+
+
+REPRODUCTIONS = {"seed000-fig2": figure2, "seed000-fig3": figure3}
