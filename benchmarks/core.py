@@ -1,0 +1,76 @@
+"""Throughput of the foundation, measured in one run (python -m benchmarks.core).
+
+Prints:
+* bids cleared per second by ``density_clear`` at 10^4, 10^5, 10^6 bids, and the
+  speed-up over the per-bid Python implementation of the same rule at 10^4;
+* agent-steps per second of the ``sealed-bid`` model at 10^3, 10^4, 10^5 traders,
+  next to Mesa's Boltzmann wealth model (the standard Mesa baseline) at the same
+  sizes, in the same process. Boltzmann runs at one agent per grid cell, the
+  density of Mesa's own example (100 agents on 10 x 10).
+
+Every figure is the best of ``REPEATS`` timings.
+"""
+
+import math
+import time
+
+import numpy as np
+from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, BoltzmannWealth
+
+from benchmarks.reference import density_clear_reference
+from model.mechanisms import density_clear
+from scenarios.sealed_bid import SealedBidModel
+
+REPEATS = 3
+
+
+def best_time(work) -> float:
+    """Shortest wall time of ``REPEATS`` calls of ``work``."""
+    best = math.inf
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def random_bids(n: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    quantities = rng.integers(1, 11, n).astype(float)
+    values = rng.random(n) * quantities
+    return values, quantities, quantities.sum() / 2  # half the demand can be served
+
+
+def bench_density_clear() -> None:
+    print("density_clear (all-or-nothing bids, supply = half the demand)")
+    for n in (10**4, 10**5, 10**6):
+        values, quantities, supply = random_bids(n)
+        seconds = best_time(lambda: density_clear(values, quantities, supply))
+        print(f"  {n:>9,} bids  {seconds * 1e3:8.1f} ms  {n / seconds / 1e6:6.2f} M bids/s")
+    values, quantities, supply = random_bids(10**4)
+    fast = best_time(lambda: density_clear(values, quantities, supply))
+    v, q = values.tolist(), quantities.tolist()
+    slow = best_time(lambda: density_clear_reference(v, q, supply))
+    print(f"  per-bid Python reference at 10,000 bids: {slow * 1e3:.1f} ms -> numpy is {slow / fast:,.0f}x faster")
+
+
+def agent_steps_per_second(model, agents: int, steps: int) -> float:
+    seconds = best_time(lambda: [model.step() for _ in range(steps)])
+    return agents * steps / seconds
+
+
+def bench_models() -> None:
+    print("agent-steps per second: sealed-bid model vs Mesa's Boltzmann wealth model")
+    print(f"  {'agents':>9}  {'sealed-bid':>12}  {'boltzmann':>12}  {'ratio':>6}")
+    for agents, steps in ((10**3, 100), (10**4, 10), (10**5, 2)):
+        market = SealedBidModel(rng=1, bidders=agents, rule="second")
+        side = math.ceil(math.sqrt(agents))
+        boltzmann = BoltzmannWealth(BoltzmannScenario(rng=1, n=agents, width=side, height=side))
+        ours = agent_steps_per_second(market, agents, steps)
+        theirs = agent_steps_per_second(boltzmann, agents, steps)
+        print(f"  {agents:>9,}  {ours:>12,.0f}  {theirs:>12,.0f}  {ours / theirs:>5.2f}x")
+
+
+if __name__ == "__main__":
+    bench_density_clear()
+    bench_models()
