@@ -35,6 +35,7 @@ class MarketModel(mesa.Model):
 
     Args:
         rng: the run's seed (or a numpy Generator).
+        scenario: optionally, a Mesa Scenario holding the parameters.
         **params: scenario parameters; unknown or out-of-range ones raise
             :class:`~model.params.ParameterError`.
     """
@@ -44,8 +45,14 @@ class MarketModel(mesa.Model):
     explanation: ClassVar[str] = ""
     default_steps: ClassVar[int] = 100
     params: ClassVar[tuple[Param, ...]] = ()
+    #: Dashboard panels the scenario contributes: title -> function(model) -> altair chart.
+    panels: ClassVar[dict[str, Any]] = {}
 
-    def __init__(self, rng=None, **params: Any):
+    def __init__(self, rng=None, scenario: Scenario | None = None, **params: Any):
+        if scenario is not None:  # built from a Mesa Scenario (Mesa's ModelController resets so)
+            given = {k: v for k, v in scenario if k not in ("rng", "model")}
+            params = {**given, **params}
+            rng = scenario.rng if rng is None else rng
         values = validate(self.params, params, owner=self.name)
         self.check(values)
         super().__init__(scenario=Scenario(rng=rng, **values))
@@ -55,7 +62,7 @@ class MarketModel(mesa.Model):
         self.optimum = float("nan")
         self.revenue = 0.0
         self.setup()
-        self._trader_accounts = np.array([t.account for t in self.traders], dtype=np.int64)
+        self.trader_accounts = np.array([t.account for t in self.traders], dtype=np.int64)
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
         self.running = True
 
@@ -105,7 +112,7 @@ class MarketModel(mesa.Model):
     @property
     def wallet_gini(self) -> float:
         """Gini coefficient of the traders' wallet balances."""
-        return gini(self.ledger.balances[self._trader_accounts])
+        return gini(self.ledger.balances[self.trader_accounts])
 
     @property
     def money_supply(self) -> float:

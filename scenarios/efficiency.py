@@ -1,5 +1,6 @@
 """Scenario ``efficiency``: seed 000's market vs naive planner vs exact optimum."""
 
+import altair as alt
 import numpy as np
 
 from agents import MarketMaker, Trader, make_strategy
@@ -9,6 +10,7 @@ from model.market import MarketModel
 from model.mechanisms import arrival_order, density_clear, optimal_allocation
 from model.metrics import ratio
 from model.params import Param
+from scenarios.panels import history, lines
 
 
 class EfficiencyModel(MarketModel):
@@ -95,3 +97,12 @@ smoothness floor (price of anarchy, Roughgarden 2015).
             "contention": lambda m: m.scenario.agents / m.scenario.units,
             "demand": "demand",
         }
+
+
+def allocators(model) -> alt.Chart:
+    """Market, naive planner and exact optimum, step by step."""
+    frame = history(model).rename(columns={"welfare": "market", "naive_welfare": "naive planner"})
+    return lines(frame, ["optimum", "market", "naive planner"], "Market vs naive planner vs optimum", "welfare")
+
+
+EfficiencyModel.panels = {"Allocators": allocators}

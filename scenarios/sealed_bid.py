@@ -1,6 +1,8 @@
 """Scenario ``sealed-bid``: one item a step, first-price or Vickrey, the classroom staple."""
 
+import altair as alt
 import numpy as np
+import pandas as pd
 
 from agents import MarketMaker, Trader, make_strategy
 from model.ledger import to_units
@@ -85,3 +87,24 @@ $\mathbb{E}[\text{revenue}] = \frac{n-1}{n+1}$ and both are efficient
         for i, bidder in enumerate(self.bidders[:UTILITY_COLUMNS]):
             reporters[f"utility:{i}"] = lambda m, b=bidder: b.utility
         return reporters
+
+
+def last_round(model) -> alt.Chart:
+    """Each bidder's value, bid and payment in the last round (the first 16 bidders)."""
+    auction = model.markets["item"]
+    shown = model.bidders[:UTILITY_COLUMNS]
+    paid = auction.last_clearing.payments if auction.last_clearing is not None else np.zeros(len(model.bidders))
+    rows = [(f"{i}", what, amount) for i, b in enumerate(shown)
+            for what, amount in (("value", b.valuation), ("bid", b.last_bid), ("payment", paid[i]))]
+    frame = pd.DataFrame(rows, columns=["bidder", "what", "credits"])
+    return (
+        alt.Chart(frame, title=f"Last round: value vs bid vs payment (winner: bidder {model.winner})")
+        .mark_bar()
+        .encode(x=alt.X("bidder:N", title="bidder"), xOffset="what:N", y="credits:Q",
+                color=alt.Color("what:N", sort=["value", "bid", "payment"], legend=alt.Legend(orient="bottom")),
+                tooltip=["bidder", "what", "credits"])
+        .properties(width=660, height=200)
+    )
+
+
+SealedBidModel.panels = {"Last round": last_round}

@@ -1,0 +1,136 @@
+"""Catallaxy's dashboard: `solara run app.py`.
+
+Pick a scenario, set its parameters (controls generated from the scenario's
+declaration), step or play it with Mesa's ModelController, and watch prices,
+welfare, money and wealth move. Every browser session builds its own model.
+"""
+
+import solara
+from mesa.visualization.solara_viz import ModelController
+from mesa.visualization.utils import update_counter
+
+from model.params import ParameterError
+from scenarios import panels
+from scenarios.registry import DEFAULT_SCENARIO, SCENARIOS
+
+#: Numeric parameters get a slider when their range has at most this many steps.
+SLIDER_STEPS = 1_000
+
+
+def build(name: str, values: dict, seed: int):
+    """A fresh model of scenario ``name``; raises ParameterError on bad values."""
+    return SCENARIOS[name](rng=seed, **values)
+
+
+@solara.component
+def ParamControl(param, value, on_value):
+    """A control generated from one Param declaration."""
+    if param.choices:
+        solara.Select(label=param.name, values=list(param.choices), value=value, on_value=on_value)
+    elif param.kind is bool:
+        solara.Checkbox(label=param.name, value=value, on_value=on_value)
+    else:
+        span = (param.high - param.low) if param.low is not None and param.high is not None else None
+        if param.kind is int and span is not None and span <= SLIDER_STEPS:
+            solara.SliderInt(param.name, value=value, min=int(param.low), max=int(param.high), on_value=on_value)
+        elif param.kind is float and span is not None and span <= 10:
+            solara.SliderFloat(param.name, value=value, min=param.low, max=param.high, step=span / 100,
+                               on_value=on_value)
+        else:
+            solara.InputText(param.name, value=str(value), on_value=on_value, continuous_update=False)
+    solara.Text(param.help, style={"font-size": "0.75em", "color": "grey"})
+
+
+@solara.component
+def StepCounter(model):
+    update_counter.get()
+    solara.Text(f"Step {model.steps}", classes=["catallaxy-step"])
+
+
+@solara.component
+def Chart(model, draw):
+    update_counter.get()
+    chart = draw(model)
+    if chart is not None:
+        solara.FigureAltair(chart)
+
+
+@solara.component
+def LedgerTable(model):
+    update_counter.get()
+    solara.Markdown("**Latest ledger entries**")
+    solara.DataFrame(panels.ledger_entries(model), items_per_page=12)
+
+
+@solara.component
+def Page():
+    name = solara.use_reactive(DEFAULT_SCENARIO)
+    values = solara.use_reactive({p.name: p.default for p in SCENARIOS[DEFAULT_SCENARIO].params})
+    seed = solara.use_reactive(0)
+    problem = solara.use_reactive(None)
+    first = solara.use_memo(lambda: build(name.value, values.value, seed.value), [])
+    model = solara.use_reactive(first)  # per session: every page builds its own
+    play_interval = solara.use_reactive(150)
+    render_interval = solara.use_reactive(1)
+    use_threads = solara.use_reactive(False)  # Mesa's controller reads these as reactives
+    reset_params = solara.use_reactive({"rng": 0, **values.value})
+
+    def rebuild(new_name, new_values, new_seed):
+        try:
+            fresh = build(new_name, new_values, new_seed)
+        except ParameterError as err:
+            problem.value = str(err)
+            return
+        problem.value = None
+        name.value, values.value, seed.value = new_name, new_values, new_seed
+        reset_params.value = {"rng": new_seed, **new_values}
+        model.value = fresh
+
+    def pick(new_name):
+        rebuild(new_name, {p.name: p.default for p in SCENARIOS[new_name].params}, seed.value)
+
+    def set_param(param, raw):
+        try:
+            checked = param.coerce(raw)
+        except ParameterError as err:
+            problem.value = str(err)
+            return
+        rebuild(name.value, {**values.value, param.name: checked}, seed.value)
+
+    def set_seed(raw):
+        try:
+            rebuild(name.value, values.value, int(raw))
+        except (TypeError, ValueError):
+            problem.value = f"seed must be a whole number; got {raw!r}"
+
+    current = type(model.value)
+    solara.Title("Catallaxy")
+    with solara.AppBar():
+        solara.AppBarTitle(f"Catallaxy · {current.name}")
+
+    with solara.Sidebar():
+        with solara.Card("Scenario"):
+            solara.Select(label="scenario", values=list(SCENARIOS), value=name.value, on_value=pick)
+            solara.Text(current.summary, style={"font-size": "0.85em"})
+        with solara.Card("Run"):
+            ModelController(model, model_parameters=reset_params, play_interval=play_interval,
+                            render_interval=render_interval, use_threads=use_threads)
+            solara.SliderInt("play interval (ms)", value=play_interval, min=50, max=1000, step=50)
+            StepCounter(model.value)
+        with solara.Card("Parameters"):
+            if problem.value:
+                solara.Error(problem.value, classes=["catallaxy-problem"])
+            solara.InputText("seed", value=str(seed.value), on_value=set_seed, continuous_update=False)
+            for param in current.params:
+                ParamControl(param, values.value[param.name], lambda raw, p=param: set_param(p, raw))
+
+    with solara.Column():
+        with solara.Card("How this market works"):
+            solara.Markdown(current.explanation)
+        for title, draw in {**panels.STANDARD_PANELS, **current.panels}.items():
+            with solara.Card(margin=0):
+                Chart(model.value, draw)
+        with solara.Card(margin=0):
+            LedgerTable(model.value)
+        with solara.Card(margin=0):
+            Chart(model.value, panels.trade_network)
