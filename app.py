@@ -48,18 +48,22 @@ def StepCounter(model):
 
 
 @solara.component
-def Chart(model, draw):
+def PanelView(model, panel):
+    """One panel, redrawn every step."""
     update_counter.get()
-    chart = draw(model)
-    if chart is not None:
-        solara.FigureAltair(chart)
+    spec = panel.spec(model)
+    with solara.Column(classes=["catallaxy-panel", f"step-{model.steps}"]):
+        solara.Markdown(f"**{panel.heading(model)}**")
+        solara.widgets.VegaLite.element(spec=spec)
 
 
 @solara.component
 def LedgerTable(model):
     update_counter.get()
-    solara.Markdown("**Latest ledger entries**")
-    solara.DataFrame(panels.ledger_entries(model), items_per_page=12)
+    table = panels.ledger_entries(model).to_html(index=False, float_format=lambda x: f"{x:.4g}", border=0)
+    with solara.Column(classes=["catallaxy-panel", f"step-{model.steps}"]):
+        solara.Markdown("**Latest ledger entries**")
+        solara.HTML(tag="div", unsafe_innerHTML=table)
 
 
 @solara.component
@@ -104,6 +108,10 @@ def Page():
             problem.value = f"seed must be a whole number; got {raw!r}"
 
     current = type(model.value)
+    # Panel objects cache their chart spec: one set per session and scenario.
+    shown = solara.use_memo(
+        lambda: [*panels.standard_panels(), *current.panels(), panels.network_panel()], [current]
+    )
     solara.Title("Catallaxy")
     with solara.AppBar():
         solara.AppBarTitle(f"Catallaxy · {current.name}")
@@ -127,10 +135,8 @@ def Page():
     with solara.Column():
         with solara.Card("How this market works"):
             solara.Markdown(current.explanation)
-        for title, draw in {**panels.STANDARD_PANELS, **current.panels}.items():
+        for panel in shown:
             with solara.Card(margin=0):
-                Chart(model.value, draw)
+                PanelView(model.value, panel)
         with solara.Card(margin=0):
             LedgerTable(model.value)
-        with solara.Card(margin=0):
-            Chart(model.value, panels.trade_network)

@@ -45,8 +45,9 @@ class MarketModel(mesa.Model):
     explanation: ClassVar[str] = ""
     default_steps: ClassVar[int] = 100
     params: ClassVar[tuple[Param, ...]] = ()
-    #: Dashboard panels the scenario contributes: title -> function(model) -> altair chart.
-    panels: ClassVar[dict[str, Any]] = {}
+    #: Dashboard panels the scenario contributes: a function returning a list of
+    #: scenarios.panels.Panel (a function, so each dashboard session gets its own).
+    panels: ClassVar[Any] = staticmethod(lambda: [])
 
     def __init__(self, rng=None, scenario: Scenario | None = None, **params: Any):
         if scenario is not None:  # built from a Mesa Scenario (Mesa's ModelController resets so)

@@ -1,6 +1,5 @@
 """Scenario ``efficiency``: seed 000's market vs naive planner vs exact optimum."""
 
-import altair as alt
 import numpy as np
 
 from agents import MarketMaker, Trader, make_strategy
@@ -10,7 +9,7 @@ from model.market import MarketModel
 from model.mechanisms import arrival_order, density_clear, optimal_allocation
 from model.metrics import ratio
 from model.params import Param
-from scenarios.panels import history, lines
+from scenarios.panels import Panel, history, lines, series
 
 
 class EfficiencyModel(MarketModel):
@@ -99,10 +98,14 @@ smoothness floor (price of anarchy, Roughgarden 2015).
         }
 
 
-def allocators(model) -> alt.Chart:
+def _allocators(model):
+    renamed = {"welfare": "market", "naive_welfare": "naive planner"}
+    return {"allocators": series(history(model), ["optimum", "welfare", "naive_welfare"], renamed)}
+
+
+def efficiency_panels():
     """Market, naive planner and exact optimum, step by step."""
-    frame = history(model).rename(columns={"welfare": "market", "naive_welfare": "naive planner"})
-    return lines(frame, ["optimum", "market", "naive planner"], "Market vs naive planner vs optimum", "welfare")
+    return [Panel("Market vs naive planner vs optimum", _allocators, lambda: lines("allocators", "welfare", "credits"))]
 
 
-EfficiencyModel.panels = {"Allocators": allocators}
+EfficiencyModel.panels = staticmethod(efficiency_panels)

@@ -9,6 +9,7 @@ from model.ledger import to_units
 from model.market import MarketModel
 from model.mechanisms import first_price, second_price
 from model.params import Param
+from scenarios.panels import Panel
 
 STRATEGY_NAMES = ("truthful", "shade", "bne", "zic", "noisy")
 #: utility:<i> columns are reported for the first this-many bidders.
@@ -89,22 +90,30 @@ $\mathbb{E}[\text{revenue}] = \frac{n-1}{n+1}$ and both are efficient
         return reporters
 
 
-def last_round(model) -> alt.Chart:
-    """Each bidder's value, bid and payment in the last round (the first 16 bidders)."""
+def _last_round(model):
     auction = model.markets["item"]
-    shown = model.bidders[:UTILITY_COLUMNS]
-    paid = auction.last_clearing.payments if auction.last_clearing is not None else np.zeros(len(model.bidders))
-    rows = [(f"{i}", what, amount) for i, b in enumerate(shown)
+    shown = model.bidders[:UTILITY_COLUMNS] if auction.last_clearing is not None else []
+    paid = auction.last_clearing.payments if auction.last_clearing is not None else []
+    rows = [(i, what, amount) for i, b in enumerate(shown)
             for what, amount in (("value", b.valuation), ("bid", b.last_bid), ("payment", paid[i]))]
-    frame = pd.DataFrame(rows, columns=["bidder", "what", "credits"])
+    return {"round": pd.DataFrame(rows, columns=["bidder", "what", "credits"])}
+
+
+def _last_round_chart():
     return (
-        alt.Chart(frame, title=f"Last round: value vs bid vs payment (winner: bidder {model.winner})")
-        .mark_bar()
-        .encode(x=alt.X("bidder:N", title="bidder"), xOffset="what:N", y="credits:Q",
+        alt.Chart(alt.NamedData("round")).mark_bar()
+        .encode(x=alt.X("bidder:O", title="bidder"), xOffset=alt.XOffset("what:N", sort=["value", "bid", "payment"]),
+                y=alt.Y("credits:Q"),
                 color=alt.Color("what:N", sort=["value", "bid", "payment"], legend=alt.Legend(orient="bottom")),
-                tooltip=["bidder", "what", "credits"])
+                tooltip=["bidder:O", "what:N", "credits:Q"])
         .properties(width=660, height=200)
     )
 
 
-SealedBidModel.panels = {"Last round": last_round}
+def sealed_bid_panels():
+    """The last round: each bidder's value, bid and payment (the first 16 bidders)."""
+    return [Panel("Last round: value vs bid vs payment", _last_round, _last_round_chart,
+                  caption=lambda m: f"winner: bidder {m.winner}")]
+
+
+SealedBidModel.panels = staticmethod(sealed_bid_panels)
