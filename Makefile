@@ -1,12 +1,14 @@
-# The two commands of the README:  make demo  (set up + run the main job)
+# The two commands of the README:  make demo  (set up + open the dashboard)
 #                                  make test  (set up + run the tests)
 VENV  ?= .venv
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
+HOST  ?= 127.0.0.1
+PORT  ?= 8765
 
-.PHONY: setup demo test bench clean
+.PHONY: setup assets browser demo cli-demo test bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) assets
 
 $(STAMP): pyproject.toml
 	@python=$$(.ci/find-python) || exit 1; \
@@ -15,18 +17,29 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The dashboard's JavaScript, from the npm registry into solara's cache (works offline after).
+assets: $(STAMP)
+	$(BIN)/python .ci/solara_assets.py
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null || .ci/install-chromium
+
 demo: setup
+	$(BIN)/solara run app.py --host $(HOST) --port $(PORT) --production
+
+cli-demo: setup
 	$(BIN)/catallaxy list
 	$(BIN)/catallaxy run sealed-bid --steps 20000 --seed 7 --set rule=first --set strategy=bne --out runs/first-price.csv
-	$(BIN)/catallaxy run sealed-bid --steps 20000 --seed 7 --set rule=second --set strategy=truthful --out runs/vickrey.csv
 	$(BIN)/catallaxy reproduce seed000-fig2 --out figures/
 	$(BIN)/catallaxy reproduce seed000-fig3 --out figures/
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest -q
 
-bench: setup
+bench: setup browser
 	$(BIN)/python -m benchmarks.core
+	$(BIN)/python -m benchmarks.dashboard
 
 clean:
 	rm -rf $(VENV) runs figures .pytest_cache

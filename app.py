@@ -74,7 +74,7 @@ def Page():
     problem = solara.use_reactive(None)
     first = solara.use_memo(lambda: build(name.value, values.value, seed.value), [])
     model = solara.use_reactive(first)  # per session: every page builds its own
-    play_interval = solara.use_reactive(150)
+    play_interval = solara.use_reactive(100)
     render_interval = solara.use_reactive(1)
     use_threads = solara.use_reactive(False)  # Mesa's controller reads these as reactives
     reset_params = solara.use_reactive({"rng": 0, **values.value})
