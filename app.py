@@ -82,7 +82,7 @@ def Page():
     def rebuild(new_name, new_values, new_seed):
         try:
             fresh = build(new_name, new_values, new_seed)
-        except ParameterError as err:
+        except ValueError as err:  # ParameterError and any other input the model refuses
             problem.value = str(err)
             return
         problem.value = None
@@ -103,9 +103,13 @@ def Page():
 
     def set_seed(raw):
         try:
-            rebuild(name.value, values.value, int(raw))
+            new_seed = int(raw)
+            if new_seed < 0:
+                raise ValueError
         except (TypeError, ValueError):
-            problem.value = f"seed must be a whole number; got {raw!r}"
+            problem.value = f"seed must be a whole number >= 0; got {raw!r}"
+            return
+        rebuild(name.value, values.value, new_seed)
 
     current = type(model.value)
     # Panel objects cache their chart spec: one set per session and scenario.

@@ -6,7 +6,7 @@ market against, not mechanisms a market maker may run.
 
 import numpy as np
 
-from model.mechanisms._checks import MechanismInputError, as_count, as_vector, same_length
+from model.mechanisms._checks import MechanismInputError, as_count, as_scalar, as_vector, same_length
 from model.mechanisms.greedy import first_fit
 
 #: Largest DP table (items x capacity cells) optimal_allocation will build.
@@ -82,7 +82,7 @@ def arrival_order(values, quantities, supply) -> tuple[float, np.ndarray]:
     """
     values = as_vector("values", values)
     quantities = as_vector("quantities", quantities)
-    supply = as_count("supply", supply) if float(supply) == int(float(supply)) else float(supply)
+    supply = as_scalar("supply", supply)
     same_length(values=values, quantities=quantities)
     chosen = np.flatnonzero(first_fit(quantities, supply))
     return float(values[chosen].sum()), chosen

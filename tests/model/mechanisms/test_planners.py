@@ -81,3 +81,9 @@ def test_arrival_order_skips_what_does_not_fit():
 def test_bad_input(args, word):
     with pytest.raises(MechanismInputError, match=word):
         optimal_allocation(*args)
+
+
+@pytest.mark.parametrize("supply", [-1, -1.5, float("nan")])
+def test_arrival_order_rejects_a_bad_supply(supply):
+    with pytest.raises(MechanismInputError, match="supply"):
+        arrival_order([1.0], [1], supply)
