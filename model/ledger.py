@@ -7,6 +7,7 @@ burned. Each entry follows the ledger schema of seed 002 (section 3.2):
 step, payer, payee, market (resource), quantity, amount, kind.
 """
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -164,13 +165,19 @@ class Ledger:
     def __len__(self) -> int:
         return len(self._journal)
 
-    def to_frame(self, last: int | None = None) -> pd.DataFrame:
+    def to_frame(self, last: int | None = None, since: int | None = None) -> pd.DataFrame:
         """The journal as a DataFrame (amounts in credits and in minor units).
 
         Args:
             last: only the most recent ``last`` entries.
+            since: only entries stamped with this step or later (the journal is in
+                step order, so this is a binary search, not a scan).
         """
-        rows = self._journal[-last:] if last else self._journal
+        rows = self._journal
+        if since is not None:
+            rows = rows[bisect_left(rows, since, key=lambda entry: entry[0]):]
+        if last:
+            rows = rows[-last:]
         frame = pd.DataFrame(rows, columns=list(self._COLUMNS))
         label = {MINT: "mint", BURN: "burn"}
         for side in ("payer", "payee"):

@@ -110,10 +110,14 @@ class MarketModel(mesa.Model):
     def efficiency(self) -> float:
         return ratio(self.welfare, self.optimum)
 
+    def trader_balances(self) -> np.ndarray:
+        """The traders' wallet balances, in credits."""
+        return to_credits(self.ledger.balances[self.trader_accounts])
+
     @property
     def wallet_gini(self) -> float:
         """Gini coefficient of the traders' wallet balances."""
-        return gini(self.ledger.balances[self.trader_accounts])
+        return gini(self.trader_balances())
 
     @property
     def money_supply(self) -> float:

@@ -19,8 +19,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from model.ledger import to_credits
-from model.metrics import gini
 
 #: Steps shown by the time-series panels.
 WINDOW = 300
@@ -105,12 +103,8 @@ def _money(model):
     return {"revenue": series(frame, ["revenue"]), "supply": series(frame, ["money_supply"])}
 
 
-def trader_balances(model) -> np.ndarray:
-    return np.sort(to_credits(model.ledger.balances[model.trader_accounts]))
-
-
 def _wealth(model):
-    balances = trader_balances(model)
+    balances = np.sort(model.trader_balances())
     total = balances.sum()
     share = np.concatenate([[0.0], np.cumsum(balances) / total]) if total > 0 else np.linspace(0, 1, len(balances) + 1)
     keep = np.unique(np.linspace(0, len(share) - 1, min(len(share), 200)).astype(int))
@@ -143,8 +137,8 @@ def ledger_entries(model, last: int = 12) -> pd.DataFrame:
 def trade_graph(model, window: int = 20, max_nodes: int = 40) -> nx.DiGraph:
     """Who paid whom over the last ``window`` steps, weight = volume in credits
     (the busiest ``max_nodes`` accounts)."""
-    entries = model.ledger.to_frame(last=20_000)
-    entries = entries[(entries.step > model.steps - window) & (entries.payer != "mint") & (entries.payee != "burn")]
+    entries = model.ledger.to_frame(since=model.steps - window + 1)
+    entries = entries[(entries.payer != "mint") & (entries.payee != "burn")]
     volume = entries.groupby(["payer", "payee"], as_index=False).amount.sum()
     graph = nx.DiGraph()
     graph.add_weighted_edges_from(volume.itertuples(index=False, name=None))
@@ -187,7 +181,7 @@ def standard_panels() -> list[Panel]:
               lambda: pair(lines("revenue", "revenue per step", "credits"),
                            lines("supply", "money supply", "credits"))),
         Panel("Wealth distribution", _wealth, _wealth_chart,
-              caption=lambda m: f"Gini {gini(trader_balances(m)):.3f}"),
+              caption=lambda m: f"Gini {m.wallet_gini:.3f}"),
     ]
 
 

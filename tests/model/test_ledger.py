@@ -111,3 +111,15 @@ def test_money_is_conserved_whatever_happens(ops):
     inflow = frame[frame.payer == "mint"].amount_units.sum()
     outflow = frame[frame.payee == "burn"].amount_units.sum()
     assert inflow - outflow == book.money_supply
+
+
+def test_to_frame_since_a_step():
+    steps = iter(range(100))
+    book = Ledger(clock=lambda: next(steps))
+    a, b = book.open_account("a"), book.open_account("b")
+    book.mint(a, 100)                      # step 0
+    for _ in range(5):
+        book.transfer(a, b, 1)             # steps 1..5
+    assert book.to_frame(since=3).step.tolist() == [3, 4, 5]
+    assert book.to_frame(since=3, last=2).step.tolist() == [4, 5]
+    assert book.to_frame(since=99).empty
