@@ -9,7 +9,10 @@ import pandas as pd
 from model.params import ParameterError, parse_assignment
 from scenarios.registry import SCENARIOS, get_scenario
 from scenarios.runner import check_output_path, run, summarize, write_table
+from scenarios.grid import check_grid, parse_grid
 from scenarios.seed000_figures import REPRODUCTIONS
+from scenarios.summary import read_sweep, summarize_sweep
+from scenarios.sweeps import sweep
 
 
 class UsageError(Exception):
@@ -37,6 +40,27 @@ def build_parser() -> argparse.ArgumentParser:
     go.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
                     help="set a scenario parameter; repeat for several")
     go.add_argument("--out", type=Path, help="write the rows to this .csv or .parquet file")
+
+    sw = commands.add_parser("sweep", help="run a scenario over a grid of parameters and seeds")
+    sw.add_argument("scenario")
+    sw.add_argument("--grid", action="append", default=[], metavar="NAME=VALUES",
+                    help="a,b,c or start:stop:count; repeat for several parameters")
+    sw.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
+                    help="fix a parameter for every run")
+    sw.add_argument("--seeds", type=int, default=1, help="runs per grid point (default 1)")
+    sw.add_argument("--seed", type=int, default=0, help="base seed every run's seed derives from")
+    sw.add_argument("--steps", type=int, default=None)
+    sw.add_argument("--out", type=Path, required=True, help="the .parquet file for one row per run")
+    sw.add_argument("--per-step", action="store_true", help="also write every step to <out>.steps.parquet")
+    sw.add_argument("--resume", action="store_true", help="finish an interrupted sweep")
+    sw.add_argument("--workers", type=int, default=1, help="processes on this machine (Dask LocalCluster)")
+    sw.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://host:8786")
+
+    su = commands.add_parser("summarize", help="mean and 95%% CI of each metric per grid point")
+    su.add_argument("table", type=Path)
+    su.add_argument("--by", required=True, help="comma-separated grid columns")
+    su.add_argument("--metrics", help="comma-separated metric columns (default: all mean:/final:)")
+    su.add_argument("--out", type=Path, help="also write the summary to .csv or .parquet")
 
     rep = commands.add_parser("reproduce", help="regenerate a published figure (PNG + CSV)")
     rep.add_argument("figure", choices=sorted(REPRODUCTIONS))
@@ -70,6 +94,34 @@ def cmd_run(args) -> None:
         print(f"wrote {write_table(frame, args.out)}")
 
 
+def cmd_sweep(args) -> int:
+    model = get_scenario(args.scenario)
+    grid = parse_grid(model.params, args.grid, args.scenario)
+    fixed = dict(parse_assignment(a) for a in args.assignments)
+    grid.update(check_grid(model.params, {name: [value] for name, value in fixed.items()}, args.scenario))
+    if args.workers < 1:
+        raise ParameterError(f"--workers must be at least 1; got {args.workers}")
+    table = sweep(args.scenario, grid, seeds=args.seeds, steps=args.steps, base_seed=args.seed, out=args.out,
+                  per_step=args.per_step, resume=args.resume, workers=args.workers, scheduler=args.scheduler,
+                  progress=True)
+    failed = int((table.status != "ok").sum())
+    print(f"wrote {args.out}: {len(table)} runs, {failed} failed")
+    if failed:
+        first = table[table.status != "ok"].iloc[0]
+        print(f"catallaxy: {failed} of {len(table)} runs failed; first: run {first.run_id}: {first.error}",
+              file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_summarize(args) -> None:
+    table = read_sweep(args.table)
+    metrics = args.metrics.split(",") if args.metrics else None
+    summary = summarize_sweep(table, [c.strip() for c in args.by.split(",") if c.strip()], metrics)
+    print(summary.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    if args.out is not None:
+        print(f"wrote {write_table(summary, args.out)}")
+
+
 def cmd_reproduce(args) -> None:
     if args.trials < 2:
         raise ParameterError(f"--trials must be at least 2; got {args.trials}")
@@ -78,21 +130,22 @@ def cmd_reproduce(args) -> None:
         print(f"wrote {path}")
 
 
-COMMANDS = {"list": cmd_list, "show": cmd_show, "run": cmd_run, "reproduce": cmd_reproduce}
+COMMANDS = {"list": cmd_list, "show": cmd_show, "run": cmd_run, "sweep": cmd_sweep,
+            "summarize": cmd_summarize, "reproduce": cmd_reproduce}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code (2 for any mistake in the input)."""
     try:
         args = build_parser().parse_args(argv)
-        COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
     except (UsageError, ValueError) as err:
         print(f"catallaxy: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("catallaxy: interrupted", file=sys.stderr)
         return 130
-    return 0
+    return code or 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,43 @@
+"""Summaries of sweep tables: mean and 95% confidence interval per grid point."""
+
+from pathlib import Path
+
+import pandas as pd
+from scipy import stats
+
+from model.params import ParameterError
+
+
+def summarize_sweep(table: pd.DataFrame, by: list[str], metrics: list[str] | None = None) -> pd.DataFrame:
+    """One row per (grid point, metric): runs, mean, and the Student-t 95% interval.
+
+    Only successful runs count. ``metrics`` defaults to every ``mean:`` and ``final:`` column.
+
+    Example:
+        >>> t = pd.DataFrame({"k": [1, 1, 2, 2], "status": "ok", "mean:x": [1.0, 3.0, 5.0, 5.0]})
+        >>> summarize_sweep(t, ["k"])[["k", "metric", "runs", "mean"]].values.tolist()
+        [[1, 'mean:x', 2, 2.0], [2, 'mean:x', 2, 5.0]]
+    """
+    missing = [c for c in by if c not in table.columns]
+    if missing:
+        raise ParameterError(f"--by names {', '.join(missing)}, not columns of the sweep; "
+                             f"it has: {', '.join(c for c in table.columns if ':' not in c)}")
+    metrics = metrics or [c for c in table.columns if c.startswith(("mean:", "final:"))]
+    ok = table[table.status == "ok"]
+    long = ok.melt(id_vars=by, value_vars=metrics, var_name="metric", value_name="value")
+    grouped = long.groupby([*by, "metric"], sort=True).value
+    result = grouped.agg(runs="count", mean="mean", sd="std").reset_index()
+    half = stats.t.ppf(0.975, (result.runs - 1).clip(lower=1)) * result.sd / result.runs.pow(0.5)
+    result["ci_low"] = result["mean"] - half.where(result.runs > 1)
+    result["ci_high"] = result["mean"] + half.where(result.runs > 1)
+    return result.drop(columns="sd")
+
+
+def read_sweep(path: str | Path) -> pd.DataFrame:
+    path = Path(path)
+    if not path.exists():
+        raise ParameterError(f"no sweep file at {str(path)!r}")
+    try:
+        return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    except Exception as err:  # noqa: BLE001 - any unreadable file is the user's input
+        raise ParameterError(f"cannot read {str(path)!r}: {err}") from None

@@ -1,0 +1,110 @@
+"""Where a sweep's results go: small part files as runs finish, one file at the end.
+
+Finished runs are buffered and written every few seconds as a part file in a hidden
+folder beside the output (``.<name>.parts/``), each written to a temporary name and
+renamed, so a kill never leaves a half-written file. A manifest records what the sweep
+is, so ``--resume`` can refuse a different sweep. When every run is in, the parts are
+merged into the output file (again temporary + rename) one part at a time, so memory
+stays flat however many runs there are.
+"""
+
+import json
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from model.params import ParameterError
+
+
+class ResultStore:
+    """Part files for one output table (``path``, a .parquet file)."""
+
+    def __init__(self, path: Path, flush_every: float = 2.0):
+        self.path = Path(path)
+        self.parts = self.path.with_name(f".{self.path.name}.parts")
+        self.flush_every = flush_every
+        self._buffer: list[pd.DataFrame] = []
+        self._last_flush = time.monotonic()
+
+    # life cycle ------------------------------------------------------------------
+    def open(self, manifest: dict, resume: bool) -> set[int]:
+        """Prepare the folder; return the run ids already done (on resume)."""
+        recorded = self.parts / "manifest.json"
+        if not resume:
+            if self.path.exists() or self.parts.exists():
+                raise ParameterError(
+                    f"{self.path} already has results; use --resume to finish it, or remove it first"
+                )
+            self.parts.mkdir(parents=True)
+            _atomic_write_text(recorded, json.dumps(manifest, indent=1, default=str))
+            return set()
+        if not self.parts.exists():
+            if self.path.exists():  # finished earlier: everything is done
+                self.parts.mkdir(parents=True)
+                _atomic_write_text(recorded, json.dumps(manifest, indent=1, default=str))
+                return set(pq.read_table(self.path, columns=["run_id"]).column("run_id").to_pylist())
+            raise ParameterError(f"nothing to resume at {self.path}")
+        before = json.loads(recorded.read_text())
+        if before != json.loads(json.dumps(manifest, default=str)):
+            raise ParameterError(f"{self.path} holds a different sweep; --resume needs the same arguments")
+        return self.done()
+
+    def done(self) -> set[int]:
+        ids: set[int] = set()
+        for part in self._part_files():
+            ids.update(pq.read_table(part, columns=["run_id"]).column("run_id").to_pylist())
+        if self.path.exists():
+            ids.update(pq.read_table(self.path, columns=["run_id"]).column("run_id").to_pylist())
+        return ids
+
+    def add(self, rows: pd.DataFrame) -> None:
+        self._buffer.append(rows)
+        if time.monotonic() - self._last_flush >= self.flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._buffer:
+            frame = pd.concat(self._buffer, ignore_index=True)
+            target = self.parts / f"part-{time.time_ns()}-{uuid.uuid4().hex[:8]}.parquet"
+            tmp = target.with_name(f".{target.name}.tmp")
+            frame.to_parquet(tmp, index=False)
+            os.replace(tmp, target)
+            self._buffer = []
+        self._last_flush = time.monotonic()
+
+    def close(self, sort: bool = True) -> Path:
+        """Merge everything into ``path`` and remove the parts.
+
+        With ``sort`` (the one-row-per-run table) the rows are ordered by run_id; without
+        it (the per-step table, which can be large) parts are copied one at a time.
+        """
+        self.flush()
+        sources = self._part_files() + ([self.path] if self.path.exists() else [])
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        if sources and sort:
+            tables = [pq.read_table(p) for p in sources]
+            pq.write_table(pa.concat_tables(tables, promote_options="permissive").sort_by("run_id"), tmp)
+        elif sources:
+            schema = pq.read_schema(sources[0])
+            with pq.ParquetWriter(tmp, schema) as writer:
+                for source in sources:
+                    writer.write_table(pq.read_table(source).cast(schema))
+        if sources:
+            os.replace(tmp, self.path)
+        shutil.rmtree(self.parts, ignore_errors=True)
+        return self.path
+
+    def _part_files(self) -> list[Path]:
+        return sorted(self.parts.glob("part-*.parquet")) if self.parts.exists() else []
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)

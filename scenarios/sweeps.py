@@ -1,0 +1,138 @@
+"""Parameter sweeps: every grid point x every seed, serially or on Dask, streamed to Parquet.
+
+``sweep("sealed-bid", grid={"bidders": [2, 4, 8]}, seeds=20, steps=1000)`` returns one row
+per run: run_id, the grid values, the seed, status and error, seconds, and for every numeric
+column of the scenario the ``final:<column>`` and ``mean:<column>`` over the run. Give
+``out=`` to stream rows to a Parquet file as runs finish (``per_step=True`` adds a companion
+``<name>.steps.parquet``), ``resume=True`` to finish an interrupted sweep, ``workers=N`` for
+a Dask LocalCluster of N processes, or ``scheduler="tcp://HOST:8786"`` for a running cluster.
+"""
+
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm import tqdm
+
+from model.params import ParameterError
+from scenarios.grid import check_grid, grid_points, run_seed
+from scenarios.registry import get_scenario
+from scenarios.runner import check_output_path, run
+from scenarios.sweep_store import ResultStore
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run of a sweep: what to build and with which seed."""
+
+    run_id: int
+    scenario: str
+    point: dict
+    replicate: int
+    seed: int
+    steps: int
+
+
+def plan(scenario: str, grid: dict, seeds: int, steps: int | None, base_seed: int = 0) -> list[Run]:
+    """All runs of a sweep, in a fixed order (checked before anything runs)."""
+    model_class = get_scenario(scenario)
+    grid = check_grid(model_class.params, grid, scenario)
+    if not isinstance(seeds, int) or seeds < 1:
+        raise ParameterError(f"seeds must be a whole number >= 1; got {seeds!r}")
+    steps = model_class.default_steps if steps is None else steps
+    if steps < 1:
+        raise ParameterError(f"steps must be at least 1; got {steps}")
+    runs = []
+    for point in grid_points(grid):
+        for replicate in range(seeds):
+            runs.append(Run(len(runs), scenario, point, replicate, run_seed(base_seed, point, replicate), steps))
+    return runs
+
+
+def execute(run_: Run, per_step: bool = False) -> tuple[dict, pd.DataFrame | None]:
+    """Run one sweep run; an exception becomes an error row, never a crash."""
+    row: dict[str, Any] = {"run_id": run_.run_id, **run_.point, "replicate": run_.replicate,
+                           "seed": run_.seed, "steps": run_.steps}
+    start = time.perf_counter()
+    try:
+        frame = run(run_.scenario, steps=run_.steps, seed=run_.seed, **run_.point)
+    except Exception as err:  # noqa: BLE001 - fault isolation: record and go on
+        row.update(status="error", error=f"{type(err).__name__}: {err}",
+                   traceback=traceback.format_exc(limit=5), seconds=time.perf_counter() - start)
+        return row, None
+    numeric = frame.drop(columns="step").select_dtypes("number")
+    row.update(status="ok", error="", traceback="", seconds=time.perf_counter() - start)
+    row.update({f"final:{c}": float(v) for c, v in numeric.iloc[-1].items()})
+    row.update({f"mean:{c}": float(v) for c, v in numeric.mean().items()})
+    steps_frame = frame.assign(run_id=run_.run_id) if per_step else None
+    return row, steps_frame
+
+
+def sweep(scenario: str, grid: dict, seeds: int = 1, steps: int | None = None, *, base_seed: int = 0,
+          out: str | Path | None = None, per_step: bool = False, resume: bool = False,
+          workers: int = 1, scheduler: str | None = None, progress: bool = False) -> pd.DataFrame:
+    """Run a sweep and return its run table (see the module docstring)."""
+    runs = plan(scenario, grid, seeds, steps, base_seed)
+    stores: list[ResultStore] = []
+    done: set[int] = set()
+    if out is not None:
+        out = check_output_path(out)
+        if out.suffix != ".parquet":
+            raise ParameterError(f"sweep output must be a .parquet file; got {str(out)!r}")
+        manifest = {"scenario": scenario, "grid": grid, "seeds": seeds, "steps": runs[0].steps,
+                    "base_seed": base_seed, "per_step": per_step}
+        stores.append(ResultStore(out))
+        if per_step:
+            stores.append(ResultStore(out.with_name(out.stem + ".steps.parquet")))
+        done = stores[0].open(manifest, resume)
+        for store in stores[1:]:
+            store.open(manifest, resume)
+    todo = [r for r in runs if r.run_id not in done]
+
+    rows: list[dict] = []
+    failures = 0
+    bar = tqdm(total=len(runs), initial=len(runs) - len(todo), disable=not progress, unit="run",
+               desc=scenario, dynamic_ncols=True)
+    try:
+        for row, steps_frame in _results(todo, per_step, workers, scheduler):
+            failures += row["status"] != "ok"
+            if stores:
+                stores[0].add(pd.DataFrame([row]))
+                if per_step and steps_frame is not None:
+                    stores[1].add(steps_frame)
+            else:
+                rows.append(row)
+            bar.update()
+            bar.set_postfix(failed=failures)
+    finally:
+        bar.close()
+        for store in stores:
+            store.flush()  # an interrupted sweep keeps every finished run for --resume
+    if not stores:
+        return pd.DataFrame(rows).sort_values("run_id", ignore_index=True)
+    for store in stores[1:]:
+        store.close(sort=False)
+    return pd.read_parquet(stores[0].close())
+
+
+def _results(todo: list[Run], per_step: bool, workers: int, scheduler: str | None):
+    """Yield (row, steps) as runs finish: in-process, on a LocalCluster, or on a cluster."""
+    if scheduler is None and workers <= 1:
+        for run_ in todo:
+            yield execute(run_, per_step)
+        return
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1,
+                                                  processes=True, dashboard_address=None)
+    with Client(scheduler or cluster) as client:
+        futures = [client.submit(execute, r, per_step, key=f"catallaxy-run-{r.run_id}-{r.seed}",
+                                 pure=False, retries=2) for r in todo]
+        for future in as_completed(futures):
+            yield future.result()
+            future.release()
+    if cluster is not None:
+        cluster.close()
