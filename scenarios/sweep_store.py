@@ -25,8 +25,12 @@ from model.params import ParameterError
 class ResultStore:
     """Part files for one output table (``path``, a .parquet file)."""
 
+    #: Key of the manifest in the finished file's Parquet metadata.
+    MANIFEST_KEY = b"catallaxy.sweep"
+
     def __init__(self, path: Path, flush_every: float = 2.0):
         self.path = Path(path)
+        self.manifest = ""
         self.parts = self.path.with_name(f".{self.path.name}.parts")
         self.flush_every = flush_every
         self._buffer: list[pd.DataFrame] = []
@@ -36,23 +40,26 @@ class ResultStore:
     def open(self, manifest: dict, resume: bool) -> set[int]:
         """Prepare the folder; return the run ids already done (on resume)."""
         recorded = self.parts / "manifest.json"
+        self.manifest = json.dumps(manifest, indent=1, default=str)
         if not resume:
             if self.path.exists() or self.parts.exists():
                 raise ParameterError(
                     f"{self.path} already has results; use --resume to finish it, or remove it first"
                 )
             self.parts.mkdir(parents=True)
-            _atomic_write_text(recorded, json.dumps(manifest, indent=1, default=str))
+            _atomic_write_text(recorded, self.manifest)
             return set()
-        if not self.parts.exists():
-            if self.path.exists():  # finished earlier: everything is done
-                self.parts.mkdir(parents=True)
-                _atomic_write_text(recorded, json.dumps(manifest, indent=1, default=str))
-                return set(pq.read_table(self.path, columns=["run_id"]).column("run_id").to_pylist())
+        if self.parts.exists():
+            before = recorded.read_text()
+        elif self.path.exists():  # finished earlier
+            before = (pq.read_schema(self.path).metadata or {}).get(self.MANIFEST_KEY, b"").decode()
+        else:
             raise ParameterError(f"nothing to resume at {self.path}")
-        before = json.loads(recorded.read_text())
-        if before != json.loads(json.dumps(manifest, default=str)):
+        if before != self.manifest:
             raise ParameterError(f"{self.path} holds a different sweep; --resume needs the same arguments")
+        if not self.parts.exists():
+            self.parts.mkdir(parents=True)
+            _atomic_write_text(recorded, self.manifest)
         return self.done()
 
     def done(self) -> set[int]:
@@ -89,9 +96,10 @@ class ResultStore:
         tmp = self.path.with_name(f".{self.path.name}.tmp")
         if sources and sort:
             tables = [pq.read_table(p) for p in sources]
-            pq.write_table(pa.concat_tables(tables, promote_options="permissive").sort_by("run_id"), tmp)
+            merged = pa.concat_tables(tables, promote_options="permissive").sort_by("run_id")
+            pq.write_table(self._with_manifest(merged.schema, merged), tmp)
         elif sources:
-            schema = pq.read_schema(sources[0])
+            schema = self._with_manifest(pq.read_schema(sources[0]))
             with pq.ParquetWriter(tmp, schema) as writer:
                 for source in sources:
                     writer.write_table(pq.read_table(source).cast(schema))
@@ -99,6 +107,11 @@ class ResultStore:
             os.replace(tmp, self.path)
         shutil.rmtree(self.parts, ignore_errors=True)
         return self.path
+
+    def _with_manifest(self, schema: pa.Schema, table: pa.Table | None = None):
+        """Record the manifest in the Parquet metadata, so a finished sweep can be resumed."""
+        schema = schema.with_metadata({**(schema.metadata or {}), self.MANIFEST_KEY: self.manifest.encode()})
+        return schema if table is None else table.replace_schema_metadata(schema.metadata)
 
     def _part_files(self) -> list[Path]:
         return sorted(self.parts.glob("part-*.parquet")) if self.parts.exists() else []

@@ -1,0 +1,171 @@
+"""Sweeps: grids, seeds, determinism across workers, fault isolation, resume, a real cluster."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from benchmarks.browser import free_port
+from model.params import Param, ParameterError
+from scenarios import registry
+from scenarios.grid import parse_grid, run_seed
+from scenarios.sealed_bid import SealedBidModel
+from scenarios.summary import summarize_sweep
+from scenarios.sweeps import plan, sweep
+
+BIN = Path(sys.executable).parent
+PARAMS = SealedBidModel.params
+
+
+def same_results(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(a.drop(columns="seconds").reset_index(drop=True),
+                                  b.drop(columns="seconds").reset_index(drop=True))
+
+
+def test_grid_lists_and_ranges():
+    grid = parse_grid(PARAMS, ["bidders=2:8:4", "rule=first,second", "alpha=0.1:0.5:3"], "sealed-bid")
+    assert grid == {"bidders": [2, 4, 6, 8], "rule": ["first", "second"], "alpha": [0.1, 0.3, 0.5]}
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("bidder=2", "unknown parameter 'bidder'"),
+    ("bidders=1,4", "bidders must be an integer between 2 and 100000; got '1'"),
+    ("alpha=0:1", "start:stop:count"),
+    ("alpha=0:1:x", "start:stop:count"),
+    ("alpha=0.1,,0.2", "empty value"),
+    ("bidders=2:3:4", "bidders must be an integer"),
+    ("rule", "expected NAME=VALUE"),
+])
+def test_bad_grids_are_refused_before_anything_runs(spec, message):
+    with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_grid(PARAMS, [spec], "sealed-bid")
+
+
+def test_a_runs_seed_does_not_depend_on_the_rest_of_the_grid():
+    small = plan("sealed-bid", {"bidders": [4]}, seeds=3, steps=5)
+    large = plan("sealed-bid", {"bidders": [2, 4, 8]}, seeds=3, steps=5)
+    assert [r.seed for r in small] == [r.seed for r in large if r.point == {"bidders": 4}]
+    assert len({r.seed for r in large}) == 9
+    assert run_seed(1, {"bidders": 4}, 0) != run_seed(0, {"bidders": 4}, 0)
+
+
+def test_same_results_serial_and_on_two_workers(tmp_path):
+    grid = {"bidders": [2, 5], "rule": ["first", "second"]}
+    serial = sweep("sealed-bid", grid, seeds=3, steps=100)
+    parallel = sweep("sealed-bid", grid, seeds=3, steps=100, workers=2, out=tmp_path / "p.parquet")
+    same_results(serial, parallel)
+    assert serial.run_id.tolist() == list(range(12)) and (serial.status == "ok").all()
+
+
+class FlakyModel(SealedBidModel):
+    """A sealed-bid model that breaks at a chosen step (to test fault isolation)."""
+
+    name = "flaky"
+    params = (*SealedBidModel.params, Param("fail_at", 0, "step that raises (0: never)", low=0, high=100))
+
+    def environment(self):
+        if self.steps == self.scenario.fail_at:
+            raise RuntimeError(f"broke at step {self.steps}")
+        super().environment()
+
+
+def test_a_failing_run_is_recorded_and_the_sweep_goes_on(monkeypatch, tmp_path):
+    monkeypatch.setitem(registry.SCENARIOS, "flaky", FlakyModel)
+    table = sweep("flaky", {"fail_at": [0, 3]}, seeds=2, steps=10, out=tmp_path / "f.parquet")
+    assert table.status.tolist() == ["ok", "ok", "error", "error"]
+    assert table.error.iloc[2] == "RuntimeError: broke at step 3"
+    assert table["mean:revenue"].iloc[:2].notna().all()
+
+
+def test_summary_mean_and_interval():
+    table = sweep("sealed-bid", {"rule": ["first"], "strategy": ["bne"]}, seeds=8, steps=400)
+    row = summarize_sweep(table, ["rule"], ["mean:revenue"]).iloc[0]
+    assert row.runs == 8 and row.ci_low < 0.6 < row.ci_high   # (n-1)/(n+1) for 4 bidders
+
+
+def sweep_cli(out, *extra):
+    return [str(BIN / "catallaxy"), "sweep", "sealed-bid", "--grid", "bidders=2,3,4,5", "--grid",
+            "rule=first,second", "--seeds", "25", "--steps", "400", "--out", str(out), *extra]
+
+
+def test_resume_after_a_kill_finishes_every_run_exactly_once(tmp_path):
+    out = tmp_path / "s.parquet"
+    parts = tmp_path / ".s.parquet.parts"
+    victim = subprocess.Popen(sweep_cli(out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(parts.glob("part-*.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    assert not out.exists() and list(parts.glob("part-*.parquet"))   # killed mid-sweep
+    resumed = subprocess.run(sweep_cli(out, "--resume"), capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    table = pd.read_parquet(out)
+    assert table.run_id.tolist() == list(range(200))                  # all there, none twice
+    reference = sweep("sealed-bid", {"bidders": [2, 3, 4, 5], "rule": ["first", "second"]}, seeds=25, steps=400)
+    same_results(reference, table)
+    assert not parts.exists()
+
+
+def test_resume_refuses_a_different_sweep(tmp_path):
+    out = tmp_path / "s.parquet"
+    sweep("sealed-bid", {"bidders": [2]}, seeds=2, steps=5, out=out)
+    with pytest.raises(ParameterError, match="different sweep"):
+        sweep("sealed-bid", {"bidders": [3]}, seeds=2, steps=5, out=out, resume=True)
+    again = sweep("sealed-bid", {"bidders": [2]}, seeds=2, steps=5, out=out, resume=True)
+    assert again.run_id.tolist() == [0, 1]
+
+
+def test_a_real_cluster_survives_losing_a_worker(tmp_path):
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)]
+    time.sleep(2)
+    for _ in range(2):
+        procs.append(subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1", "--no-nanny",
+                                       "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      env=env))
+    try:
+        grid = {"bidders": [3, 4], "rule": ["first", "second"]}
+        out = tmp_path / "c.parquet"
+        sweeper = subprocess.Popen(
+            [str(BIN / "catallaxy"), "sweep", "sealed-bid", "--grid", "bidders=3,4", "--grid", "rule=first,second",
+             "--seeds", "10", "--steps", "3000", "--out", str(out), "--scheduler", address],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(4)
+        procs[1].send_signal(signal.SIGKILL)                           # one worker dies mid-sweep
+        stdout, stderr = sweeper.communicate(timeout=300)
+        assert sweeper.returncode == 0, stderr
+        table = pd.read_parquet(out)
+        assert table.run_id.tolist() == list(range(40))
+        same_results(sweep("sealed-bid", grid, seeds=10, steps=3000), table)
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+
+
+def test_per_step_rows_go_to_a_companion_file(tmp_path):
+    out = tmp_path / "p.parquet"
+    table = sweep("efficiency", {"agents": [10, 30]}, seeds=2, steps=7, out=out, per_step=True)
+    steps = pd.read_parquet(tmp_path / "p.steps.parquet")
+    assert len(table) == 4 and len(steps) == 4 * 7
+    assert sorted(steps.groupby("run_id").step.max().tolist()) == [7, 7, 7, 7]
+    mean_welfare = steps.groupby("run_id").welfare.mean().sort_index()
+    assert mean_welfare.tolist() == pytest.approx(table.set_index("run_id")["mean:welfare"].tolist())
+
+
+def test_cli_reports_failures_in_its_exit_code(tmp_path):
+    out = subprocess.run([str(BIN / "catallaxy"), "sweep", "sealed-bid", "--grid", "bidders=2,3", "--out",
+                          str(tmp_path / "ok.parquet"), "--steps", "5"], capture_output=True, text=True)
+    assert out.returncode == 0 and "2 runs, 0 failed" in out.stdout
+    bad = subprocess.run([str(BIN / "catallaxy"), "sweep", "sealed-bid", "--grid", "bidders=2:9:x", "--out",
+                          str(tmp_path / "bad.parquet")], capture_output=True, text=True)
+    assert bad.returncode == 2 and "start:stop:count" in bad.stderr and "Traceback" not in bad.stderr
