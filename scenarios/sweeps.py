@@ -10,6 +10,7 @@ a Dask LocalCluster of N processes, or ``scheduler="tcp://HOST:8786"`` for a run
 
 import time
 import traceback
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,18 @@ def sweep(scenario: str, grid: dict, seeds: int = 1, steps: int | None = None, *
     return pd.read_parquet(stores[0].close())
 
 
+def execute_batch(runs: list[Run], per_step: bool) -> list[tuple[dict, pd.DataFrame | None]]:
+    """Several runs in one Dask task (short runs would otherwise pay the task overhead each)."""
+    return [execute(r, per_step) for r in runs]
+
+
+#: Dask tasks aim to take about this long: long enough to hide the ~10 ms task overhead,
+#: short enough for a live progress bar and little rework when a worker is lost.
+TASK_SECONDS = 0.5
+#: Tasks in flight per worker thread: keeps workers busy and the client's memory flat.
+TASKS_PER_THREAD = 4
+
+
 def _results(todo: list[Run], per_step: bool, workers: int, scheduler: str | None):
     """Yield (row, steps) as runs finish: in-process, on a LocalCluster, or on a cluster."""
     if scheduler is None and workers <= 1:
@@ -128,11 +141,27 @@ def _results(todo: list[Run], per_step: bool, workers: int, scheduler: str | Non
 
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1,
                                                   processes=True, dashboard_address=None)
+    pending = deque(todo)
+    batch = 1  # until the first runs tell how long a run takes
     with Client(scheduler or cluster) as client:
-        futures = [client.submit(execute, r, per_step, key=f"catallaxy-run-{r.run_id}-{r.seed}",
-                                 pure=False, retries=2) for r in todo]
-        for future in as_completed(futures):
-            yield future.result()
+        finished = as_completed()
+
+        def submit_next():
+            chunk = [pending.popleft() for _ in range(min(batch, len(pending)))]
+            key = f"catallaxy-runs-{chunk[0].run_id}-{chunk[-1].run_id}-{chunk[0].seed}"
+            finished.add(client.submit(execute_batch, chunk, per_step, key=key, pure=False))
+
+        threads = max(1, sum(client.nthreads().values()))
+        for _ in range(TASKS_PER_THREAD * threads):
+            if pending:
+                submit_next()
+        for future in finished:
+            results = future.result()
             future.release()
+            yield from results
+            per_run = sum(row["seconds"] for row, _ in results) / len(results)
+            batch = int(min(200, max(1, TASK_SECONDS / max(per_run, 1e-4))))
+            if pending:
+                submit_next()
     if cluster is not None:
         cluster.close()

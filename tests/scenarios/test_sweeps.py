@@ -162,7 +162,7 @@ def test_per_step_rows_go_to_a_companion_file(tmp_path):
     assert mean_welfare.tolist() == pytest.approx(table.set_index("run_id")["mean:welfare"].tolist())
 
 
-def test_cli_reports_failures_in_its_exit_code(tmp_path):
+def test_cli_sweep_exit_codes(tmp_path):
     out = subprocess.run([str(BIN / "catallaxy"), "sweep", "sealed-bid", "--grid", "bidders=2,3", "--out",
                           str(tmp_path / "ok.parquet"), "--steps", "5"], capture_output=True, text=True)
     assert out.returncode == 0 and "2 runs, 0 failed" in out.stdout
