@@ -40,6 +40,7 @@ test: setup browser
 bench: setup browser
 	$(BIN)/python -m benchmarks.core
 	$(BIN)/python -m benchmarks.dashboard
+	$(BIN)/python -m benchmarks.sweeps
 
 clean:
 	rm -rf $(VENV) runs figures .pytest_cache

@@ -1,61 +1,109 @@
-"""Sweep throughput: serial vs a 2-process Dask LocalCluster (python -m benchmarks.sweeps).
+"""Sweep throughput: serial vs a 2-worker Dask cluster (python -m benchmarks.sweeps).
 
-For a short run (sealed-bid, 50 steps) and a long one (sealed-bid, 15,000 steps, ~1 s) it
-prints runs per second serially and on 2 workers, the speed-up and parallel efficiency
-(speed-up / 2), and the per-run overhead of the sweep machinery: a sweep's time per run
-minus the time of the same runs done with ``scenarios.runner.run`` directly. The cluster is
-started before timing; its start-up is printed separately. Every figure is the best of 3.
+For a short run (sealed-bid, 50 steps) and a long one (sealed-bid, 12,000 steps, about 1 s)
+it times, interleaved in each of ``REPEATS`` rounds so that the machine's drift hits them
+alike:
+
+* ``bare``     the same runs done one after another with ``scenarios.runner.run``;
+* ``serial``   ``sweep(...)`` in this process (workers=1);
+* ``ceiling``  the bare runs in a plain 2-process ``multiprocessing`` pool: what two cores
+               of this machine give with no sweep machinery at all;
+* ``dask``     ``sweep(..., scheduler=...)`` on a running cluster of one scheduler and two
+               single-threaded worker processes (``dask scheduler`` / ``dask worker``).
+
+It prints the best round of each (this shared machine's speed drifts by 20 % and more),
+the speed-ups over ``bare``, the parallel efficiency (speed-up / 2) and the per-run overhead of the sweep machinery (a worker's time per run
+minus a bare run's). The cluster runs in subprocesses, so no Dask event loop competes with
+the serial timings; its start-up and a LocalCluster's (``--workers 2``) are printed apart.
 """
 
+import multiprocessing
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
-from dask.distributed import Client, LocalCluster
-
+from benchmarks.browser import free_port
 from scenarios.runner import run
 from scenarios.sweeps import plan, sweep
 
-CASES = (("short", 50, 200), ("long", 15_000, 20))  # name, steps per run, runs
+CASES = (("short", 50, 600), ("long", 12_000, 10))  # name, steps per run, runs
+GRID = {"bidders": [4], "rule": ["first", "second"]}
+REPEATS = 5
+BIN = Path(sys.executable).parent
 
 
-REPEATS = 3
+def bare_run(r) -> None:
+    run(r.scenario, steps=r.steps, seed=r.seed, **r.point)
 
 
-def timed(work) -> float:
-    """Best of REPEATS wall times (this shared machine's speed drifts by ~20%)."""
-    best = float("inf")
+def seconds(work) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def start_cluster(workers: int = 2) -> tuple[str, list[subprocess.Popen]]:
+    """A scheduler and ``workers`` single-threaded workers on loopback, as on a real cluster."""
+    address = f"tcp://127.0.0.1:{free_port()}"
+    # The same worker settings as a LocalCluster of scenarios.sweeps: no statistical profiler.
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
+    procs = [subprocess.Popen([BIN / "dask", "scheduler", "--host", "127.0.0.1", "--port",
+                               address.rsplit(":", 1)[1], "--no-dashboard"], **quiet)]
+    procs += [subprocess.Popen([BIN / "dask", "worker", address, "--nthreads", "1", "--no-dashboard"], **quiet)
+              for _ in range(workers)]
+    from dask.distributed import Client
+
+    with Client(address, timeout=60) as client:
+        client.wait_for_workers(workers, timeout=60)
+    return address, procs
+
+
+def measure(name: str, steps: int, runs: int, address: str, pool) -> None:
+    todo = plan("sealed-bid", GRID, runs // 2, steps)
+    work = {
+        "bare": lambda: [bare_run(r) for r in todo],
+        "serial": lambda: sweep("sealed-bid", GRID, seeds=runs // 2, steps=steps),
+        "ceiling": lambda: pool.map(bare_run, todo, chunksize=max(1, runs // 20)),
+        "dask": lambda: sweep("sealed-bid", GRID, seeds=runs // 2, steps=steps, scheduler=address),
+    }
+    times: dict[str, list[float]] = {k: [] for k in work}
     for _ in range(REPEATS):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
+        for key, job in work.items():
+            times[key].append(seconds(job))
+    t = {k: min(v) for k, v in times.items()}  # the least disturbed round (as timeit advises)
+    speedup, ceiling = t["bare"] / t["dask"], t["bare"] / t["ceiling"]
+    overhead = (2 * t["dask"] - t["bare"]) / runs
+    print(f"{name:>6} {t['bare'] / runs:>7.3f} {runs / t['bare']:>9.1f} {runs / t['serial']:>9.1f} "
+          f"{runs / t['dask']:>9.1f} {speedup:>8.2f}x {speedup / 2:>7.0%} {ceiling:>8.2f}x "
+          f"{overhead * 1e3:>9.1f} ms {(t['serial'] - t['bare']) / runs * 1e3:>9.2f} ms")
 
 
 def main() -> None:
-    # Serial timings first: an open Dask Client runs an event-loop thread in this process
-    # that competes for the GIL and would slow in-process runs down.
-    serial = {}
-    for name, steps, runs in CASES:
-        grid, seeds = {"bidders": [4], "rule": ["first", "second"]}, runs // 2
-        bare = timed(lambda: [run("sealed-bid", steps=r.steps, seed=r.seed, **r.point)
-                              for r in plan("sealed-bid", grid, seeds, steps)])
-        serial[name] = (bare, timed(lambda: sweep("sealed-bid", grid, seeds=seeds, steps=steps)))
+    start = time.perf_counter()
+    address, procs = start_cluster()
+    print(f"scheduler + 2 worker processes (dask scheduler / dask worker) ready in "
+          f"{time.perf_counter() - start:.1f} s")
+    try:
+        with multiprocessing.get_context("spawn").Pool(2) as pool:
+            pool.map(bare_run, plan("sealed-bid", GRID, 2, 5))  # imports done before timing
+            print(f"best of {REPEATS} interleaved rounds; speed-ups over 'bare' (runs one after another)")
+            print(f"{'run':>6} {'s/run':>7} {'bare/s':>9} {'serial/s':>9} {'dask/s':>9} {'speed-up':>9} "
+                  f"{'effic.':>7} {'ceiling':>9} {'overhead/run':>12} {'serial ovh':>12}")
+            for case in CASES:
+                measure(*case, address, pool)
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait()
+    from dask.distributed import LocalCluster
 
     start = time.perf_counter()
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-    print(f"LocalCluster with 2 worker processes started in {time.perf_counter() - start:.2f} s")
-    print(f"{'run':>6} {'s/run':>7} {'serial runs/s':>14} {'2 workers runs/s':>17} {'speed-up':>9} "
-          f"{'efficiency':>10} {'overhead/run':>13}")
-    with Client(cluster) as client:
-        for name, steps, runs in CASES:
-            grid, seeds = {"bidders": [4], "rule": ["first", "second"]}, runs // 2
-            bare, in_process = serial[name]
-            parallel = timed(lambda: sweep("sealed-bid", grid, seeds=seeds, steps=steps,
-                                           scheduler=client.scheduler.address))
-            speedup = in_process / parallel
-            print(f"{name:>6} {bare / runs:>7.3f} {runs / in_process:>14.1f} {runs / parallel:>17.1f} "
-                  f"{speedup:>8.2f}x {speedup / 2:>10.0%} {(2 * parallel - bare) / runs * 1e3:>10.1f} ms"
-                  f"   (serial sweep overhead {(in_process - bare) / runs * 1e3:.2f} ms/run)")
-    cluster.close()
+    LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None).close()
+    print(f"a LocalCluster of 2 processes (what --workers 2 starts) takes {time.perf_counter() - start:.1f} s "
+          f"to start and stop")
 
 
 if __name__ == "__main__":

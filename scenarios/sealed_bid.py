@@ -1,6 +1,5 @@
 """Scenario ``sealed-bid``: one item a step, first-price or Vickrey, the classroom staple."""
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -100,6 +99,8 @@ def _last_round(model):
 
 
 def _last_round_chart():
+    import altair as alt  # only the dashboard draws charts
+
     return (
         alt.Chart(alt.NamedData("round")).mark_bar()
         .encode(x=alt.X("bidder:O", title="bidder"), xOffset=alt.XOffset("what:N", sort=["value", "bid", "payment"]),

@@ -169,3 +169,19 @@ def test_cli_sweep_exit_codes(tmp_path):
     bad = subprocess.run([str(BIN / "catallaxy"), "sweep", "sealed-bid", "--grid", "bidders=2:9:x", "--out",
                           str(tmp_path / "bad.parquet")], capture_output=True, text=True)
     assert bad.returncode == 2 and "start:stop:count" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_cli_summarize(tmp_path):
+    table = tmp_path / "s.parquet"
+    sweep("sealed-bid", {"bidders": [2, 3]}, seeds=4, steps=20, out=table)
+    out = subprocess.run([str(BIN / "catallaxy"), "summarize", str(table), "--by", "bidders", "--metrics",
+                          "mean:revenue", "--out", str(tmp_path / "summary.csv")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    assert summary.bidders.tolist() == [2, 3] and summary.runs.tolist() == [4, 4]
+    expected = pd.read_parquet(table).groupby("bidders")["mean:revenue"].mean()
+    assert summary["mean"].tolist() == pytest.approx(expected.tolist())
+    assert (summary.ci_low < summary["mean"]).all() and (summary["mean"] < summary.ci_high).all()
+    bad = subprocess.run([str(BIN / "catallaxy"), "summarize", str(table), "--by", "bidder"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "--by names bidder" in bad.stderr and "Traceback" not in bad.stderr
