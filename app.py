@@ -11,6 +11,7 @@ from mesa.visualization.utils import update_counter
 
 from model.params import ParameterError
 from scenarios import panels
+from scenarios.live_chart import LiveChart
 from scenarios.registry import DEFAULT_SCENARIO, SCENARIOS
 
 #: Numeric parameters get a slider when their range has at most this many steps.
@@ -51,10 +52,10 @@ def StepCounter(model):
 def PanelView(model, panel):
     """One panel, redrawn every step."""
     update_counter.get()
-    spec = panel.spec(model)
+    datasets = panel.datasets(model)
     with solara.Column(classes=["catallaxy-panel", f"step-{model.steps}"]):
         solara.Markdown(f"**{panel.heading(model)}**")
-        solara.widgets.VegaLite.element(spec=spec)
+        LiveChart.element(spec=panel.template, datasets=datasets)
 
 
 @solara.component

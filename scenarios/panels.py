@@ -2,8 +2,9 @@
 
 A :class:`Panel` pairs a function ``data(model) -> {name: DataFrame}`` with an altair
 chart that reads those named datasets. The chart is built and converted to a Vega-Lite
-spec once; each step only the datasets are replaced (building altair objects costs
-~15 ms a chart here, swapping data under 1 ms). The browser draws the spec with vega.
+spec once; each step only the datasets are sent (building altair objects costs ~15 ms a
+chart here, swapping data under 1 ms), and the browser swaps the rows of the chart it
+already drew (:mod:`scenarios.live_chart`).
 
 Altair rather than matplotlib: a matplotlib figure is rendered to an image on the server
 (~100 ms each here), which would cap Play far below 5 steps/s with seven panels.
@@ -48,14 +49,21 @@ class Panel:
     caption: Callable[[object], str] | None = None
     _template: dict | None = field(default=None, repr=False)
 
-    def spec(self, model) -> dict:
-        """The Vega-Lite spec for this step (data functions return empty frames when
-        there is nothing yet, so the browser's chart is never torn down mid-draw)."""
-        frames = self.data(model)
+    @property
+    def template(self) -> dict:
+        """The chart's Vega-Lite spec without data, built once."""
         if self._template is None:
             self._template = self.chart().to_dict(validate=False)
-        datasets = {name: json.loads(frame.to_json(orient="records")) for name, frame in frames.items()}
-        return {**self._template, "datasets": datasets}
+        return self._template
+
+    def datasets(self, model) -> dict:
+        """This step's rows of every named dataset (empty frames when there is nothing yet,
+        so the chart in the browser keeps its shape)."""
+        return {name: json.loads(frame.to_json(orient="records")) for name, frame in self.data(model).items()}
+
+    def spec(self, model) -> dict:
+        """The whole Vega-Lite spec for this step: the template with the data inlined."""
+        return {**self.template, "datasets": self.datasets(model)}
 
     def heading(self, model) -> str:
         return f"{self.title} — {self.caption(model)}" if self.caption else self.title

@@ -60,6 +60,12 @@ def test_every_scenario_steps_plays_pauses_and_resets(dashboard, scenario):
     assert dashboard.step_count() == 3
     assert page.locator(".catallaxy-panel table").inner_text() != ledger_before  # payments appeared
     assert page.locator(".catallaxy-panel.step-3").count() == page.locator(".catallaxy-panel").count()
+    # The charts hold the new rows: the price ticker's view has one row per step and market.
+    page.wait_for_function("""() => {
+        const view = document.querySelector('.catallaxy-chart').catallaxyView;
+        return view && view.data('prices').length > 0 && view.data('prices').every(row => row.step <= 3)
+            && Math.max(...view.data('prices').map(row => row.step)) === 3;
+    }""")
 
     dashboard.click("▶")
     page.wait_for_function("() => document.querySelector('.catallaxy-step').innerText !== 'Step 3'")
