@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST  ?= 127.0.0.1
 PORT  ?= 8765
 
-.PHONY: setup assets browser demo cli-demo test bench clean
+.PHONY: setup assets browser demo cli-demo test bench figures clean
 
 setup: $(STAMP) assets
 
@@ -41,6 +41,13 @@ bench: setup browser
 	$(BIN)/python -m benchmarks.core
 	$(BIN)/python -m benchmarks.dashboard
 	$(BIN)/python -m benchmarks.sweeps
+
+# The figures the README shows, regenerated from the command line (and the dashboard's screenshot).
+figures: setup browser
+	$(BIN)/catallaxy reproduce seed000-fig2 --out benchmarks/figures
+	$(BIN)/catallaxy reproduce seed000-fig3 --out benchmarks/figures
+	$(BIN)/catallaxy reproduce seed001-planning-vs-market --out benchmarks/figures --workers 2
+	$(BIN)/python -m benchmarks.dashboard
 
 clean:
 	rm -rf $(VENV) runs figures .pytest_cache

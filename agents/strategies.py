@@ -1,12 +1,17 @@
-"""Bidding strategies: how a trader turns its private per-unit value into a bid.
+"""Bidding strategies: how a trader turns its private value into a bid, or its private
+cost into an ask.
 
 A strategy sees the trader's own value, the number of bidders (public) and a
 random stream; never anyone else's value. Each ``bid`` returns credits per unit.
+``ask`` is the seller's side (procurement): given the sellers' true costs and the
+buyer's public ceiling (its reserve), it returns asks, vectorised over numpy arrays.
 """
 
 import math
 from dataclasses import dataclass
 from random import Random
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,10 @@ class Truthful:
     def bid(self, value: float, bidders: int, random: Random) -> float:
         return value
 
+    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Ask the true cost: dominant in a procurement Vickrey auction."""
+        return np.asarray(cost, dtype=float)
+
 
 @dataclass(frozen=True)
 class Shade:
@@ -28,6 +37,10 @@ class Shade:
 
     def bid(self, value: float, bidders: int, random: Random) -> float:
         return (1.0 - self.alpha) * value
+
+    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Pad the ask: (1 + alpha) * cost."""
+        return (1.0 + self.alpha) * np.asarray(cost, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,12 @@ class ZeroIntelligence:
     def bid(self, value: float, bidders: int, random: Random) -> float:
         return random.uniform(0.0, value)
 
+    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """A ZI-C seller: uniform between its cost and the buyer's ceiling (its cost
+        when the ceiling is lower), never below cost (Gode and Sunder, 1993)."""
+        cost = np.asarray(cost, dtype=float)
+        return cost + rng.random(cost.shape) * np.maximum(np.asarray(ceiling, dtype=float) - cost, 0.0)
+
 
 @dataclass(frozen=True)
 class Noisy:
@@ -72,6 +91,11 @@ class Noisy:
 
     def bid(self, value: float, bidders: int, random: Random) -> float:
         return value * math.exp(self.sigma * random.gauss(0.0, 1.0) - self.sigma**2 / 2)
+
+    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """A misread cost: cost * exp(sigma * Z - sigma^2 / 2); it can ask below cost."""
+        cost = np.asarray(cost, dtype=float)
+        return cost * np.exp(self.sigma * rng.standard_normal(cost.shape) - self.sigma**2 / 2)
 
 
 STRATEGIES = {s.name: s for s in (Truthful, Shade, BayesNash, ZeroIntelligence, Noisy)}

@@ -6,7 +6,10 @@ Prints:
 * agent-steps per second of the ``sealed-bid`` model at 10^3, 10^4, 10^5 traders,
   next to Mesa's Boltzmann wealth model (the standard Mesa baseline) at the same
   sizes, in the same process. Boltzmann runs at one agent per grid cell, the
-  density of Mesa's own example (100 agents on 10 x 10).
+  density of Mesa's own example (100 agents on 10 x 10);
+* agent-steps per second of the ``task-auction`` model (market and planner) at 10^3
+  and 10^4 workers, 0.2 tasks per worker per step, after a warm-up that fills the
+  fleet with work.
 
 Every figure is the best of ``REPEATS`` timings.
 """
@@ -20,6 +23,7 @@ from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, 
 from benchmarks.reference import density_clear_reference
 from model.mechanisms import density_clear
 from scenarios.sealed_bid import SealedBidModel
+from scenarios.task_auction import TaskAuctionModel
 
 REPEATS = 3
 
@@ -71,6 +75,20 @@ def bench_models() -> None:
         print(f"  {agents:>9,}  {ours:>12,.0f}  {theirs:>12,.0f}  {ours / theirs:>5.2f}x")
 
 
+def bench_task_auction() -> None:
+    print("agent-steps per second: task-auction (workers; each step ~0.2 tasks per worker arrive)")
+    print(f"  {'workers':>9}  {'market':>12}  {'planner':>12}  {'tasks/step':>10}")
+    for workers, steps in ((10**3, 20), (10**4, 3)):
+        rates = []
+        for allocator in ("market", "planner"):
+            model = TaskAuctionModel(rng=1, workers=workers, allocator=allocator)
+            for _ in range(10):  # warm-up: work in progress, a backlog
+                model.step()
+            rates.append(agent_steps_per_second(model, workers, steps))
+        print(f"  {workers:>9,}  {rates[0]:>12,.0f}  {rates[1]:>12,.0f}  {0.2 * workers:>10,.0f}")
+
+
 if __name__ == "__main__":
     bench_density_clear()
     bench_models()
+    bench_task_auction()

@@ -48,6 +48,8 @@ class MarketModel(mesa.Model):
     #: Dashboard panels the scenario contributes: a function returning a list of
     #: scenarios.panels.Panel (a function, so each dashboard session gets its own).
     panels: ClassVar[Any] = staticmethod(lambda: [])
+    #: Agent classes whose wallets count as the traders' (stepped each step; the Gini).
+    participant_types: ClassVar[tuple[type, ...]] = (Trader,)
 
     def __init__(self, rng=None, scenario: Scenario | None = None, **params: Any):
         if scenario is not None:  # built from a Mesa Scenario (Mesa's ModelController resets so)
@@ -103,8 +105,11 @@ class MarketModel(mesa.Model):
 
     @property
     def traders(self):
-        """All Trader agents (an AgentSet)."""
-        return self.agents_by_type.get(Trader, mesa.agent.AgentSet([], random=self.random))
+        """The participants: every agent of ``participant_types`` (an AgentSet)."""
+        sets = [self.agents_by_type[kind] for kind in self.participant_types if kind in self.agents_by_type]
+        if len(sets) == 1:
+            return sets[0]
+        return mesa.agent.AgentSet([a for s in sets for a in s], random=self.random)
 
     @property
     def efficiency(self) -> float:

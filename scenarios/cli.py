@@ -1,6 +1,7 @@
 """The ``catallaxy`` command line: list, show, run and reproduce scenarios."""
 
 import argparse
+import inspect
 import sys
 from pathlib import Path
 
@@ -10,9 +11,7 @@ from model.params import ParameterError, parse_assignment
 from scenarios.registry import SCENARIOS, get_scenario
 from scenarios.runner import check_output_path, run, summarize, write_table
 from scenarios.grid import check_grid, parse_grid
-from scenarios.seed000_figures import REPRODUCTIONS
-from scenarios.summary import read_sweep, summarize_sweep
-from scenarios.sweeps import sweep
+from scenarios.reproductions import REPRODUCTIONS
 
 
 class UsageError(Exception):
@@ -49,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="fix a parameter for every run")
     sw.add_argument("--seeds", type=int, default=1, help="runs per grid point (default 1)")
     sw.add_argument("--seed", type=int, default=0, help="base seed every run's seed derives from")
+    sw.add_argument("--paired", default="", metavar="NAMES",
+                    help="comma-separated grid parameters whose values share seeds (common random numbers)")
     sw.add_argument("--steps", type=int, default=None)
     sw.add_argument("--out", type=Path, required=True, help="the .parquet file for one row per run")
     sw.add_argument("--per-step", action="store_true", help="also write every step to <out>.steps.parquet")
@@ -66,7 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("figure", choices=sorted(REPRODUCTIONS))
     rep.add_argument("--out", type=Path, required=True, help="folder for the figure and its data")
     rep.add_argument("--seed", type=int, default=0)
-    rep.add_argument("--trials", type=int, default=200, help="instances per point (default 200)")
+    rep.add_argument("--trials", type=int, default=None,
+                     help="instances (or seeds) per point; default: the figure's own (200 for seed 000, 20 for 001)")
+    rep.add_argument("--workers", type=int, default=1, help="processes for figures built from sweeps (Dask)")
     return parser
 
 
@@ -95,6 +98,8 @@ def cmd_run(args) -> None:
 
 
 def cmd_sweep(args) -> int:
+    from scenarios.sweeps import sweep  # Dask, tqdm and pyarrow load only for sweeps
+
     model = get_scenario(args.scenario)
     grid = parse_grid(model.params, args.grid, args.scenario)
     fixed = dict(parse_assignment(a) for a in args.assignments)
@@ -103,7 +108,7 @@ def cmd_sweep(args) -> int:
         raise ParameterError(f"--workers must be at least 1; got {args.workers}")
     table = sweep(args.scenario, grid, seeds=args.seeds, steps=args.steps, base_seed=args.seed, out=args.out,
                   per_step=args.per_step, resume=args.resume, workers=args.workers, scheduler=args.scheduler,
-                  progress=True)
+                  progress=True, paired=tuple(n.strip() for n in args.paired.split(",") if n.strip()))
     failed = int((table.status != "ok").sum())
     print(f"wrote {args.out}: {len(table)} runs, {failed} failed")
     if failed:
@@ -114,6 +119,8 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_summarize(args) -> None:
+    from scenarios.summary import read_sweep, summarize_sweep
+
     table = read_sweep(args.table)
     metrics = args.metrics.split(",") if args.metrics else None
     summary = summarize_sweep(table, [c.strip() for c in args.by.split(",") if c.strip()], metrics)
@@ -123,10 +130,20 @@ def cmd_summarize(args) -> None:
 
 
 def cmd_reproduce(args) -> None:
-    if args.trials < 2:
+    if args.trials is not None and args.trials < 2:
         raise ParameterError(f"--trials must be at least 2; got {args.trials}")
+    if args.workers < 1:
+        raise ParameterError(f"--workers must be at least 1; got {args.workers}")
+    make = REPRODUCTIONS[args.figure]
+    options = {"seed": args.seed}
+    if args.trials is not None:
+        options["trials"] = args.trials
+    if args.workers > 1:
+        if "workers" not in inspect.signature(make).parameters:
+            raise ParameterError(f"{args.figure} runs in one process; --workers does not apply to it")
+        options["workers"] = args.workers
     check_output_path(args.out / f"{args.figure}.csv")  # fail before the work, not after
-    for path in REPRODUCTIONS[args.figure](args.out, seed=args.seed, trials=args.trials):
+    for path in make(args.out, **options):
         print(f"wrote {path}")
 
 

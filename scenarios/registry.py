@@ -6,8 +6,9 @@ from model.market import MarketModel
 from model.params import ParameterError
 from scenarios.efficiency import EfficiencyModel
 from scenarios.sealed_bid import SealedBidModel
+from scenarios.task_auction import TaskAuctionModel
 
-SCENARIOS: dict[str, type[MarketModel]] = {m.name: m for m in (SealedBidModel, EfficiencyModel)}
+SCENARIOS: dict[str, type[MarketModel]] = {m.name: m for m in (SealedBidModel, EfficiencyModel, TaskAuctionModel)}
 
 #: The scenario the dashboard and the demo open on.
 DEFAULT_SCENARIO = "sealed-bid"

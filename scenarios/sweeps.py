@@ -38,10 +38,18 @@ class Run:
     steps: int
 
 
-def plan(scenario: str, grid: dict, seeds: int, steps: int | None, base_seed: int = 0) -> list[Run]:
-    """All runs of a sweep, in a fixed order (checked before anything runs)."""
+def plan(scenario: str, grid: dict, seeds: int, steps: int | None, base_seed: int = 0,
+         paired: tuple[str, ...] = ()) -> list[Run]:
+    """All runs of a sweep, in a fixed order (checked before anything runs).
+
+    Runs that differ only in the ``paired`` parameters share their seeds (common random
+    numbers), so a comparison of, say, two allocators sees the same random world.
+    """
     model_class = get_scenario(scenario)
     grid = check_grid(model_class.params, grid, scenario)
+    unknown = [name for name in paired if name not in grid]
+    if unknown:
+        raise ParameterError(f"--paired names {', '.join(unknown)}, which the grid does not vary")
     if not isinstance(seeds, int) or seeds < 1:
         raise ParameterError(f"seeds must be a whole number >= 1; got {seeds!r}")
     steps = model_class.default_steps if steps is None else steps
@@ -50,7 +58,8 @@ def plan(scenario: str, grid: dict, seeds: int, steps: int | None, base_seed: in
     runs = []
     for point in grid_points(grid):
         for replicate in range(seeds):
-            runs.append(Run(len(runs), scenario, point, replicate, run_seed(base_seed, point, replicate), steps))
+            seeded = {name: value for name, value in point.items() if name not in paired}
+            runs.append(Run(len(runs), scenario, point, replicate, run_seed(base_seed, seeded, replicate), steps))
     return runs
 
 
@@ -75,9 +84,11 @@ def execute(run_: Run, per_step: bool = False) -> tuple[dict, pd.DataFrame | Non
 
 def sweep(scenario: str, grid: dict, seeds: int = 1, steps: int | None = None, *, base_seed: int = 0,
           out: str | Path | None = None, per_step: bool = False, resume: bool = False,
-          workers: int = 1, scheduler: str | None = None, progress: bool = False) -> pd.DataFrame:
+          workers: int = 1, scheduler: str | None = None, progress: bool = False,
+          paired: tuple[str, ...] = ()) -> pd.DataFrame:
     """Run a sweep and return its run table (see the module docstring)."""
-    runs = plan(scenario, grid, seeds, steps, base_seed)
+    paired = tuple(paired)
+    runs = plan(scenario, grid, seeds, steps, base_seed, paired)
     stores: list[ResultStore] = []
     done: set[int] = set()
     if out is not None:
@@ -85,7 +96,8 @@ def sweep(scenario: str, grid: dict, seeds: int = 1, steps: int | None = None, *
         if out.suffix != ".parquet":
             raise ParameterError(f"sweep output must be a .parquet file; got {str(out)!r}")
         manifest = {"scenario": scenario, "grid": grid, "seeds": seeds, "steps": runs[0].steps,
-                    "base_seed": base_seed, "per_step": per_step}
+                    "base_seed": base_seed, "per_step": per_step,
+                    **({"paired": list(paired)} if paired else {})}
         stores.append(ResultStore(out))
         if per_step:
             stores.append(ResultStore(out.with_name(out.stem + ".steps.parquet")))

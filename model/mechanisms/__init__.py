@@ -9,7 +9,8 @@ except the planners, which are yardsticks for the observer) and returns a
 from model.mechanisms._checks import MechanismInputError
 from model.mechanisms.clearing import Clearing
 from model.mechanisms.density import density_clear
-from model.mechanisms.planners import arrival_order, optimal_allocation
+from model.mechanisms.planners import arrival_order, optimal_allocation, optimal_assignment
+from model.mechanisms.procurement import reverse_auction, sequential_reverse_auctions
 from model.mechanisms.sealed_bid import first_price, second_price, uniform_price
 
 __all__ = [
@@ -19,6 +20,9 @@ __all__ = [
     "density_clear",
     "first_price",
     "optimal_allocation",
+    "optimal_assignment",
+    "reverse_auction",
     "second_price",
+    "sequential_reverse_auctions",
     "uniform_price",
 ]

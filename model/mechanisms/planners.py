@@ -92,3 +92,49 @@ def _whole_units(quantities: np.ndarray) -> np.ndarray:
     if np.any(quantities != np.round(quantities)):
         raise MechanismInputError("quantities must be whole units for the exact optimum")
     return quantities.astype(np.int64)
+
+
+#: Largest surplus matrix (jobs x workers) optimal_assignment will solve.
+MAX_ASSIGNMENT_CELLS = 4_000_000
+
+
+def optimal_assignment(surplus) -> tuple[float, np.ndarray]:
+    """Exact welfare-maximising matching of jobs to workers, one job per worker at most.
+
+    Problem: choose pairs (j, i), each job and each worker in at most one pair,
+    maximising the sum of ``surplus[j, i]``; a job may stay unassigned, so pairs with
+    negative surplus (or NaN: not possible) are never chosen.
+
+    Method: the rectangular linear assignment problem, solved exactly by
+    scipy.optimize.linear_sum_assignment (Crouse, "On implementing 2D rectangular
+    assignment algorithms", IEEE TAES 52(4), 2016) on max(surplus, 0); zero-surplus
+    pairs in its answer are dropped.
+
+    Returns:
+        (welfare, worker): the optimal total surplus and, per job, its worker (-1: none).
+
+    Example:
+        >>> w, worker = optimal_assignment([[5.0, 4.0], [3.0, -1.0]])
+        >>> w, worker.tolist()      # greedy would give job 0 to worker 0 and leave 4.0 + 3.0 on the table
+        (7.0, [1, 0])
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    surplus = np.array(surplus, dtype=float, ndmin=2)
+    if surplus.ndim != 2:
+        raise MechanismInputError("surplus must be a two-dimensional jobs x workers array")
+    if surplus.size > MAX_ASSIGNMENT_CELLS:
+        raise MechanismInputError(
+            f"instance too large for the exact assignment: {surplus.shape[0]} jobs x {surplus.shape[1]} "
+            f"workers exceeds {MAX_ASSIGNMENT_CELLS:,} cells"
+        )
+    if np.isinf(surplus).any():
+        raise MechanismInputError("surplus must be finite numbers or NaN (NaN: the pair is not possible)")
+    gain = np.nan_to_num(np.maximum(surplus, 0.0), nan=0.0)
+    worker = np.full(surplus.shape[0], -1, dtype=np.int64)
+    if gain.size == 0:
+        return 0.0, worker
+    rows, cols = linear_sum_assignment(gain, maximize=True)
+    keep = gain[rows, cols] > 0
+    worker[rows[keep]] = cols[keep]
+    return float(gain[rows[keep], cols[keep]].sum()), worker

@@ -54,6 +54,15 @@ def test_a_runs_seed_does_not_depend_on_the_rest_of_the_grid():
     assert run_seed(1, {"bidders": 4}, 0) != run_seed(0, {"bidders": 4}, 0)
 
 
+def test_paired_parameters_share_seeds():
+    runs = plan("sealed-bid", {"bidders": [3, 4], "rule": ["first", "second"]}, seeds=2, steps=5, paired=("rule",))
+    seeds = {(r.point["bidders"], r.point["rule"], r.replicate): r.seed for r in runs}
+    assert seeds[(3, "first", 0)] == seeds[(3, "second", 0)] != seeds[(4, "first", 0)]
+    assert seeds[(3, "first", 0)] != seeds[(3, "first", 1)]
+    with pytest.raises(ParameterError, match="--paired names strategy"):
+        plan("sealed-bid", {"rule": ["first"]}, seeds=1, steps=5, paired=("strategy",))
+
+
 def test_same_results_serial_and_on_two_workers(tmp_path):
     grid = {"bidders": [2, 5], "rule": ["first", "second"]}
     serial = sweep("sealed-bid", grid, seeds=3, steps=100)

@@ -1,0 +1,125 @@
+"""Seed 001's experiment "Central Planning vs Market", run on the ``task-auction`` scenario.
+
+For each fleet size N one sweep runs three allocators over ``trials`` seeds: the market
+(Vickrey procurement auctions), the coordinator (at most ``planner_capacity`` assignments
+a step) and the omniscient yardstick (the exact assignment with true numbers each step).
+The allocators share each seed (common random numbers): the same workers and the same
+task arrivals. Arrivals scale with N (``arrival_rate`` per worker), and halfway through a
+burst of ``N/2`` urgent tasks arrives. Per run:
+
+* throughput: tasks delivered per step per worker (mean over the run);
+* efficiency: the run's total surplus over the omniscient allocator's on the same seed;
+* adaptability: steps until every urgent task was taken or expired (``adapt_steps``),
+  with the share of urgent tasks served (``urgent_served``).
+
+For each N and metric: mean, 95% Student-t interval and Welch's t-test of market vs
+planner (scipy.stats.ttest_ind with equal_var=False).
+"""
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from scenarios.runner import write_table
+from scenarios.seed000_figures import mean_ci
+
+FLEET_SIZES = (5, 10, 20, 50, 100, 200)
+STEPS = 150
+METRICS = {"throughput": "tasks delivered per step per worker", "efficiency": "welfare / omniscient allocator's",
+           "urgent_served": "share of the urgent burst served",
+           "adapt_steps": "steps until the burst is served or expired"}
+
+
+def planning_vs_market(out_dir: Path, seed: int = 0, trials: int = 20, workers: int = 1,
+                       fleet_sizes=FLEET_SIZES, steps: int = STEPS) -> list[Path]:
+    """Run the experiment; write ``seed001-runs.csv`` (one row per run), ``seed001.csv``
+    (mean, interval and Welch p-value per N and metric) and ``seed001.png``."""
+    from scenarios.sweeps import sweep  # Dask, tqdm and pyarrow load only when needed
+
+    runs = []
+    for n in fleet_sizes:
+        grid = {"workers": [n], "allocator": ["market", "planner", "omniscient"], "urgent_at": [steps // 2],
+                "urgent_tasks": [max(1, n // 2)]}
+        table = sweep("task-auction", grid, seeds=trials, steps=steps, base_seed=seed, workers=workers,
+                      paired=("allocator",))
+        if (table.status != "ok").any():
+            raise RuntimeError(f"a task-auction run failed: {table.error[table.status != 'ok'].iloc[0]}")
+        yardstick = table[table.allocator == "omniscient"].set_index("seed")["mean:welfare"]
+        runs.append(pd.DataFrame({
+            "workers": n, "allocator": table.allocator, "seed": table.seed,
+            "throughput": table["mean:throughput"] / n,
+            "efficiency": table["mean:welfare"] / table.seed.map(yardstick),
+            "adapt_steps": table["final:adapt_steps"], "urgent_served": table["final:urgent_served"],
+        }))
+    runs = pd.concat(runs, ignore_index=True)
+    summary = compare(runs)
+    out_dir = Path(out_dir)
+    paths = [write_table(runs, out_dir / "seed001-runs.csv"), write_table(summary, out_dir / "seed001.csv")]
+    figure = plot(summary, trials)
+    png = out_dir / "seed001.png"
+    figure.savefig(png, metadata={"Software": None})
+    return [png, *paths]
+
+
+def compare(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per fleet size and metric: each allocator's mean and 95% interval, and Welch's p."""
+    from scipy import stats
+
+    rows = []
+    runs = runs[runs.allocator != "omniscient"]
+    for (n, metric), group in runs.melt(id_vars=["workers", "allocator"], value_vars=list(METRICS),
+                                        var_name="metric").groupby(["workers", "metric"], sort=True):
+        market = group.value[group.allocator == "market"].dropna()
+        planner = group.value[group.allocator == "planner"].dropna()
+        row = {"workers": n, "metric": metric}
+        for name, sample in (("market", market), ("planner", planner)):
+            mean, low, high = mean_ci(sample) if len(sample) else (np.nan,) * 3
+            row.update({f"{name}_mean": mean, f"{name}_ci_low": low, f"{name}_ci_high": high,
+                        f"{name}_runs": len(sample)})
+        with warnings.catch_warnings():  # identical samples: scipy warns, and p is NaN or 0 as it should be
+            warnings.simplefilter("ignore", RuntimeWarning)
+            enough = min(len(market), len(planner)) > 1
+            p = stats.ttest_ind(market, planner, equal_var=False).pvalue if enough else np.nan
+        row["welch_p"] = float(p)
+        row["better"] = _better(metric, row["market_mean"], row["planner_mean"], p)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _better(metric: str, market: float, planner: float, p: float) -> str:
+    """Which allocator is better at p < 0.05 (fewer steps is better for adapt_steps)."""
+    if not p < 0.05:
+        return "neither (p >= 0.05)"
+    market_wins = market < planner if metric == "adapt_steps" else market > planner
+    return "market" if market_wins else "planner"
+
+
+def plot(summary: pd.DataFrame, trials: int):
+    """Four panels against fleet size: throughput, efficiency, and adaptability (the share of
+    the urgent burst served, and how long it took)."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(14, 4), dpi=110)
+    for axes, (metric, label) in zip(figure.subplots(1, 4), METRICS.items()):
+        rows = summary[summary.metric == metric]
+        for name, marker in (("market", "o"), ("planner", "s")):
+            mean = rows[f"{name}_mean"]
+            axes.errorbar(rows.workers, mean, yerr=[mean - rows[f"{name}_ci_low"], rows[f"{name}_ci_high"] - mean],
+                          marker=marker, capsize=3, label=name)
+        for n, p in zip(rows.workers, rows.welch_p):
+            if p < 0.05:
+                axes.annotate("*", (n, axes.get_ylim()[1]), ha="center", va="top")
+        axes.set_xscale("log")
+        axes.set_xlabel("workers N")
+        axes.set_title(label, fontsize=10)
+        axes.grid(alpha=0.3)
+    figure.axes[0].legend()
+    figure.suptitle(f"Seed 001: central planning vs market ({trials} seeds per point, 95% CI; * Welch p < 0.05)",
+                    fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+REPRODUCTIONS = {"seed001-planning-vs-market": planning_vs_market}
