@@ -2,7 +2,8 @@
 cost into an ask.
 
 A strategy sees the trader's own value, the number of bidders (public) and a
-random stream; never anyone else's value. Each ``bid`` returns credits per unit.
+random stream; never anyone else's value. Each ``bid`` returns credits per unit;
+``bids`` does the same for a whole array of values at once (numpy).
 ``ask`` is the seller's side (procurement): given the sellers' true costs and the
 buyer's public ceiling (its reserve), it returns asks, vectorised over numpy arrays.
 """
@@ -23,6 +24,9 @@ class Truthful:
     def bid(self, value: float, bidders: int, random: Random) -> float:
         return value
 
+    def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
+        return np.asarray(values, dtype=float)
+
     def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Ask the true cost: dominant in a procurement Vickrey auction."""
         return np.asarray(cost, dtype=float)
@@ -37,6 +41,9 @@ class Shade:
 
     def bid(self, value: float, bidders: int, random: Random) -> float:
         return (1.0 - self.alpha) * value
+
+    def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
+        return (1.0 - self.alpha) * np.asarray(values, dtype=float)
 
     def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Pad the ask: (1 + alpha) * cost."""
@@ -57,6 +64,9 @@ class BayesNash:
     def bid(self, value: float, bidders: int, random: Random) -> float:
         return (bidders - 1) / bidders * value
 
+    def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
+        return (bidders - 1) / bidders * np.asarray(values, dtype=float)
+
 
 @dataclass(frozen=True)
 class ZeroIntelligence:
@@ -70,6 +80,10 @@ class ZeroIntelligence:
 
     def bid(self, value: float, bidders: int, random: Random) -> float:
         return random.uniform(0.0, value)
+
+    def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
+        values = np.asarray(values, dtype=float)
+        return rng.random(values.shape) * values
 
     def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """A ZI-C seller: uniform between its cost and the buyer's ceiling (its cost
@@ -88,9 +102,14 @@ class Noisy:
 
     sigma: float
     name = "noisy"
+    misreads = True  # the agent believes the misread value (it chooses by it, too)
 
     def bid(self, value: float, bidders: int, random: Random) -> float:
         return value * math.exp(self.sigma * random.gauss(0.0, 1.0) - self.sigma**2 / 2)
+
+    def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
+        values = np.asarray(values, dtype=float)
+        return values * np.exp(self.sigma * rng.standard_normal(values.shape) - self.sigma**2 / 2)
 
     def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """A misread cost: cost * exp(sigma * Z - sigma^2 / 2); it can ask below cost."""

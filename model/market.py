@@ -61,6 +61,7 @@ class MarketModel(mesa.Model):
         super().__init__(scenario=Scenario(rng=rng, **values))
         self.ledger = Ledger(clock=lambda: self.steps)
         self.markets: dict[str, Any] = {}
+        self._clearers: list[Any] = []
         self.welfare = 0.0
         self.optimum = float("nan")
         self.revenue = 0.0
@@ -92,8 +93,8 @@ class MarketModel(mesa.Model):
     def step(self) -> None:
         self.environment()
         self.traders.do("step")
-        for market in self.markets.values():
-            market.step()
+        for clearer in self._clearers:
+            clearer.step()
         self.revenue = sum(m.revenue for m in self.markets.values())
         self.observe()
         self.ledger.audit()
@@ -101,7 +102,16 @@ class MarketModel(mesa.Model):
 
     # shared plumbing -------------------------------------------------------------
     def add_market(self, market) -> None:
+        """A market maker: stepped each step; its ``price`` and ``revenue`` are reported."""
         self.markets[market.market] = market
+        self._clearers.append(market)
+
+    def add_exchange(self, exchange) -> None:
+        """One market maker for several goods: stepped each step; each of its ``tickers``
+        (objects with ``market``, ``price`` and ``revenue``) is reported like a market."""
+        self._clearers.append(exchange)
+        for ticker in exchange.tickers.values():
+            self.markets[ticker.market] = ticker
 
     @property
     def traders(self):

@@ -5,10 +5,11 @@ import difflib
 from model.market import MarketModel
 from model.params import ParameterError
 from scenarios.efficiency import EfficiencyModel
+from scenarios.resource_trading import ResourceTradingModel
 from scenarios.sealed_bid import SealedBidModel
 from scenarios.task_auction import TaskAuctionModel
 
-SCENARIOS: dict[str, type[MarketModel]] = {m.name: m for m in (SealedBidModel, EfficiencyModel, TaskAuctionModel)}
+SCENARIOS: dict[str, type[MarketModel]] = {m.name: m for m in (SealedBidModel, EfficiencyModel, TaskAuctionModel, ResourceTradingModel)}
 
 #: The scenario the dashboard and the demo open on.
 DEFAULT_SCENARIO = "sealed-bid"

@@ -1,28 +1,42 @@
 """Market mechanisms as pure functions over numpy arrays.
 
 No Mesa, no agents, no I/O: each function takes bids (never true valuations,
-except the planners, which are yardsticks for the observer) and returns a
-:class:`Clearing`. Ties are broken by the lowest index. Bad input raises
-:class:`MechanismInputError`, a ValueError naming the argument.
+except the planners, which are yardsticks for the observer) and returns its
+outcome (a :class:`Clearing` for the auctions). The one stateful object is the
+:class:`OrderBook`, since a continuous double auction keeps orders between
+arrivals. Ties are broken by the lowest index (or the earliest order). Bad input
+raises :class:`MechanismInputError`, a ValueError naming the argument.
 """
 
 from model.mechanisms._checks import MechanismInputError
 from model.mechanisms.clearing import Clearing
+from model.mechanisms.congestion import congestion_price, logit_shares, smoothed_price
 from model.mechanisms.density import density_clear
-from model.mechanisms.planners import arrival_order, optimal_allocation, optimal_assignment
+from model.mechanisms.order_book import Fill, OrderBook
+from model.mechanisms.planners import (arrival_order, optimal_allocation, optimal_assignment,
+                                      optimal_resource_allocation)
 from model.mechanisms.procurement import reverse_auction, sequential_reverse_auctions
 from model.mechanisms.sealed_bid import first_price, second_price, uniform_price
+from model.mechanisms.tatonnement import TatonnementResult, tatonnement
 
 __all__ = [
     "Clearing",
+    "Fill",
     "MechanismInputError",
+    "OrderBook",
+    "TatonnementResult",
     "arrival_order",
+    "congestion_price",
     "density_clear",
     "first_price",
+    "logit_shares",
     "optimal_allocation",
     "optimal_assignment",
+    "optimal_resource_allocation",
     "reverse_auction",
     "second_price",
     "sequential_reverse_auctions",
+    "smoothed_price",
+    "tatonnement",
     "uniform_price",
 ]

@@ -138,3 +138,74 @@ def optimal_assignment(surplus) -> tuple[float, np.ndarray]:
     keep = gain[rows, cols] > 0
     worker[rows[keep]] = cols[keep]
     return float(gain[rows[keep], cols[keep]].sum()), worker
+
+
+#: Largest LP (agents x resources) optimal_resource_allocation will solve.
+MAX_LP_CELLS = 120_000
+LP_METHOD = "highs-ipm"
+
+
+def optimal_resource_allocation(values, need, capacity, idle_values=None, holdings=None) -> tuple[float, np.ndarray]:
+    """Exact welfare-maximising allocation of divisible resource capacity (an LP, HiGHS).
+
+    Problem: agent i may use x_ir units of resource r for its job, worth values[i, r] a unit,
+    up to need[i] units in all; resource r has capacity[r] units. Optionally each agent also
+    values units it keeps idle (y_ir <= holdings[i, r], worth idle_values[i, r] a unit), as
+    when capacity starts out as the agents' own quotas:
+
+        max  sum v_ir x_ir + sum c_ir y_ir
+        s.t. sum_r x_ir <= need_i,   sum_i (x_ir + y_ir) <= L_r,   0 <= y_ir <= h_ir,  x >= 0.
+
+    A transportation problem: its constraint matrix is totally unimodular, so with whole
+    needs, capacities and holdings an optimal vertex is whole too. Solved with
+    scipy.optimize.linprog (HiGHS interior point, then crossover to a vertex).
+
+    Returns:
+        (welfare, x): the optimal total value and the (agents x resources) job allocation.
+
+    Example:
+        >>> w, x = optimal_resource_allocation([[3.0, 1.0], [2.0, 2.0]], need=[1, 1], capacity=[1, 1])
+        >>> w, x.tolist()      # agent 0 takes resource 0 (3), agent 1 resource 1 (2)
+        (5.0, [[1.0, 0.0], [0.0, 1.0]])
+    """
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix
+
+    values = np.array(values, dtype=float, ndmin=2)
+    agents, resources = values.shape
+    need = as_vector("need", need)
+    capacity = as_vector("capacity", capacity)
+    if len(need) != agents or len(capacity) != resources:
+        raise MechanismInputError(f"mismatched shapes: values is {agents} x {resources}, need has {len(need)}, "
+                                  f"capacity has {len(capacity)}")
+    if not np.all(np.isfinite(values)):
+        raise MechanismInputError("values must be finite numbers")
+    cells = agents * resources
+    if cells * (1 if idle_values is None else 2) > MAX_LP_CELLS:
+        raise MechanismInputError(f"instance too large for the exact LP: {agents} agents x {resources} resources")
+    # x is laid out agent-major, x[i * R + r]. Row i caps agent i's units (sum over r), row
+    # agents + r caps resource r (sum over i, of x and, if given, of the idle units y too).
+    column = np.arange(cells)
+    rows = [np.repeat(np.arange(agents), resources), agents + np.tile(np.arange(resources), agents)]
+    columns = [column, column]
+    objective = -values.ravel()
+    upper = np.full(cells, np.inf)
+    if idle_values is not None:
+        idle = np.array(idle_values, dtype=float, ndmin=2)
+        hold = np.array(holdings, dtype=float, ndmin=2)
+        if idle.shape != values.shape or hold.shape != values.shape:
+            raise MechanismInputError("idle_values and holdings must have the shape of values")
+        objective = np.concatenate([objective, -idle.ravel()])
+        upper = np.concatenate([upper, hold.ravel()])
+        rows.append(agents + np.tile(np.arange(resources), agents))
+        columns.append(cells + column)
+    rows, columns = np.concatenate(rows), np.concatenate(columns)
+    a_ub = coo_matrix((np.ones(len(rows)), (rows, columns)), shape=(agents + resources, len(objective))).tocsr()
+    bounds = np.column_stack([np.zeros(len(objective)), upper])
+    # Interior point with crossover to an optimal vertex: on this degenerate transportation
+    # LP, HiGHS's dual simplex took 56 s at 30,000 agents x 3 resources, the IPM 0.66 s.
+    result = linprog(objective, A_ub=a_ub, b_ub=np.concatenate([need, capacity]), bounds=bounds,
+                     method=LP_METHOD)
+    if not result.success:
+        raise MechanismInputError(f"the allocation LP failed: {result.message}")
+    return float(-result.fun), result.x[:cells].reshape(agents, resources)

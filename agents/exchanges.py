@@ -1,0 +1,253 @@
+"""Market makers for a fleet's shared resources, one per mechanism.
+
+Each is a Mesa agent that, every step, collects what the agents ask for (requests at
+posted prices, demands at trial prices, sealed bids, or limit orders), decides who gets
+how many units of each resource (never more than its capacity), settles the payments
+through the ledger (usage is paid to the platform and burned; in a double auction buyers
+pay sellers) and publishes one price per resource. None reads a value or a need.
+"""
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from agents.resource_users import Users
+from model.ledger import BURN, UNITS_PER_CREDIT, Transfer, to_credits, to_units
+from model.mechanisms import OrderBook, congestion_price, density_clear, smoothed_price, tatonnement
+
+
+@dataclass
+class Ticker:
+    """One resource's public quote: the ``price:<market>`` column and its revenue."""
+
+    market: str
+    price: float = float("nan")
+    revenue: float = 0.0
+
+
+class ResourceExchange(mesa.Agent):
+    """The shared routine: subclasses implement :meth:`allocate`.
+
+    Attributes:
+        tickers: one Ticker per resource.
+        used: units each agent got of each resource this step (agents x resources).
+        kept: units of its own quota each agent kept idle (double auction only).
+        spent: credits each agent paid this step.
+    """
+
+    def __init__(self, model, users: Users, holders: list, resources: list[str], capacity, rng):
+        super().__init__(model)
+        self.users, self.holders = users, holders
+        self.accounts = np.array([h.account for h in holders])
+        self.resources = resources
+        self.capacity = np.asarray(capacity, dtype=float)
+        self.tickers = {name: Ticker(name) for name in resources}
+        self._rng = rng  # the exchange's own stream: rationing order
+        n = len(users)
+        self.used = np.zeros((n, len(resources)))
+        self.kept = np.zeros((n, len(resources)))
+        self.spent = np.zeros(n)
+
+    @property
+    def prices(self) -> np.ndarray:
+        return np.array([t.price for t in self.tickers.values()])
+
+    def wallets(self) -> np.ndarray:
+        """Every agent's balance in credits (what it can spend: public to itself)."""
+        return to_credits(self.model.ledger.balances[self.accounts])
+
+    def step(self) -> None:
+        self.used[:] = 0.0
+        self.kept[:] = 0.0
+        self.spent[:] = 0.0
+        for ticker in self.tickers.values():
+            ticker.revenue = 0.0
+        self.allocate()
+
+    def allocate(self) -> None:
+        raise NotImplementedError
+
+    # shared pieces --------------------------------------------------------------------------
+    def ration(self, units: np.ndarray) -> np.ndarray:
+        """Serve requests resource by resource in a random order until capacity is used up
+        (the last one served in part). Never more than capacity."""
+        granted = np.zeros_like(units)
+        for r, cap in enumerate(self.capacity):
+            order = self._rng.permutation(len(units))
+            asked = units[order, r]
+            before = np.cumsum(asked) - asked
+            granted[order, r] = np.clip(cap - before, 0.0, asked)
+        return granted
+
+    def charge(self, granted: np.ndarray, unit_prices) -> None:
+        """Burn each agent's usage fee, granted units x its unit price (a price per resource,
+        or one per agent and resource), in one all-or-nothing batch. Rounding to micro-credits
+        never takes a wallet below zero."""
+        cost = np.rint(granted * unit_prices * UNITS_PER_CREDIT).astype(np.int64)
+        balances = self.model.ledger.balances[self.accounts].copy()
+        transfers = []
+        for r, name in enumerate(self.resources):
+            rows = np.flatnonzero(cost[:, r] > 0)
+            amounts = np.minimum(cost[rows, r], balances[rows])
+            balances[rows] -= amounts
+            transfers += [Transfer(int(self.accounts[i]), BURN, int(a), name, float(granted[i, r]), "usage")
+                          for i, a in zip(rows, amounts)]
+            self.spent[rows] += to_credits(amounts)
+            self.tickers[name].revenue += to_credits(int(amounts.sum()))
+        self.model.ledger.settle(transfers)
+        self.used += granted
+
+
+class PostedPriceExchange(ResourceExchange):
+    """The congestion-priced AMM (seed 002, section 4.2): agents see the posted prices, pick a
+    resource by logit and ask for units; requests beyond capacity are rationed in a random
+    order; each unit costs the posted price (burned). Then each price moves toward
+    P_base (1 + k U / L), U the units requested, by the smoothing weight omega."""
+
+    def __init__(self, *args, base: float, k: float, omega: float, tau: float):
+        super().__init__(*args)
+        self.base, self.k, self.omega, self.tau = base, k, omega, tau
+        for ticker in self.tickers.values():
+            ticker.price = base
+        self.requested = np.zeros(len(self.capacity))
+
+    def allocate(self) -> None:
+        prices = self.prices
+        units = self.users.logit_requests(prices, self.tau, self.capacity, self.wallets())
+        self.charge(self.ration(units), prices)
+        self.requested = units.sum(axis=0)
+        target = congestion_price(self.base, self.k, self.requested, self.capacity)
+        for ticker, price in zip(self.tickers.values(), smoothed_price(prices, target, self.omega)):
+            ticker.price = float(price)
+
+
+class WalrasianExchange(ResourceExchange):
+    """Tâtonnement (seed 000): the exchange calls out trial prices, agents answer with the
+    units they would buy, and prices walk until demand fits capacity (within ``tol`` or
+    after ``max_iter`` rounds, reported); then agents buy at those prices, rationed in a
+    random order if demand still exceeds capacity."""
+
+    def __init__(self, *args, rate: float, tol: float, max_iter: int):
+        super().__init__(*args)
+        self.rate, self.tol, self.max_iter = rate, tol, max_iter
+        self.iterations, self.converged = 0, True
+        for ticker in self.tickers.values():
+            ticker.price = 0.0
+
+    def allocate(self) -> None:
+        wallets = self.wallets()
+        outcome = tatonnement(lambda p: self.users.demand(p, self.capacity, wallets).sum(axis=0), self.capacity,
+                              start=self.prices, rate=self.rate, tol=self.tol, max_iter=self.max_iter)
+        self.iterations, self.converged = outcome.iterations, outcome.converged
+        units = self.users.demand(outcome.prices, self.capacity, wallets)
+        self.charge(self.ration(units), outcome.prices)
+        for ticker, price in zip(self.tickers.values(), outcome.prices):
+            ticker.price = float(price)
+
+
+class DensityExchange(ResourceExchange):
+    """Seed 000's clearing, one resource after another: each agent bids its reported value
+    for its whole need of the resource it prefers at the last prices (never more than its
+    wallet); runaways bid their whole wallet for the whole capacity of each. Bids are
+    cleared by value density (:func:`density_clear`) against the wallets left."""
+
+    def allocate(self) -> None:
+        demand = self.users.demand(np.nan_to_num(self.prices, nan=0.0), self.capacity, self.wallets())
+        bids, runaway = self.users.unit_bids(), self.users.runaway
+        for r, name in enumerate(self.resources):
+            wallets = self.wallets()  # what is left after the resources cleared before
+            quantity = np.where(runaway, self.capacity[r], demand[:, r])
+            value = np.where(runaway, wallets, np.minimum(quantity * bids[:, r], wallets))
+            rows = np.flatnonzero((quantity > 0) & (value > 0))
+            if rows.size == 0:
+                continue
+            outcome = density_clear(value[rows], quantity[rows], self.capacity[r], budgets=wallets[rows])
+            granted = np.zeros_like(demand)
+            granted[rows, r] = outcome.allocation
+            unit_price = np.zeros_like(demand)
+            won = rows[outcome.allocation > 0]
+            unit_price[won, r] = outcome.payments[outcome.allocation > 0] / outcome.allocation[outcome.allocation > 0]
+            self.charge(granted, unit_price)
+            if outcome.winners.size:
+                self.tickers[name].price = outcome.price
+
+
+class DoubleAuctionExchange(ResourceExchange):
+    """A continuous double auction per resource (seed 001, Market 2). Capacity starts out as
+    the agents' quotas; agents with idle units post asks, agents in need post bids, in a
+    random order, ``rounds`` times a step (an unfilled agent withdraws its order and posts a
+    fresh one each round, as Gode and Sunder's traders do). A crossing order trades at once
+    at the standing order's price (:class:`OrderBook`: price-time priority, partial fills);
+    the buyer pays the seller. Orders expire at the end of the step."""
+
+    def __init__(self, *args, rounds: int):
+        super().__init__(*args)
+        self.rounds = rounds
+        self.books: dict[str, OrderBook] = {}
+        self.quota = self.users.quotas(self.capacity)
+
+    def allocate(self) -> None:
+        runaway = self.users.runaway
+        held = self.quota.copy()
+        ledger = self.model.ledger
+        for r, name in enumerate(self.resources):
+            book = self.books[name] = OrderBook()
+            resting: dict[tuple[int, str], int] = {}  # (agent, side) -> its order in the book
+            for _ in range(self.rounds):
+                buy, offer, reservation, need = self.users.orders(held, r)
+                wallets = self.wallets()
+                buyers = np.flatnonzero((buy > 0) | (runaway & (wallets > 0)))
+                sellers = np.flatnonzero(offer > 0)
+                traders = np.concatenate([buyers, sellers])
+                sides = np.array(["buy"] * len(buyers) + ["sell"] * len(sellers))
+                prices = np.concatenate([self.users.limit_prices("buy", buyers, r),
+                                         self.users.limit_prices("sell", sellers, r, reservation)])
+                quantities = np.concatenate([buy[buyers], offer[sellers]])
+                idle_tier = held[:, r] > need
+                for k in self._rng.permutation(len(traders)):
+                    agent, side, price = int(traders[k]), sides[k], float(prices[k])
+                    if (agent, side) in resting:
+                        book.cancel(resting.pop((agent, side)))
+                    # Holdings may have moved since the round began (a resting order filled):
+                    # never offer more than is held, nor buy beyond the need or the wallet.
+                    holding = held[agent, r]
+                    if side == "sell":  # an ask priced for idle units offers idle units only
+                        quantity = min(quantities[k], holding - need[agent] if idle_tier[agent] else holding)
+                    else:
+                        cash = to_credits(ledger.balance(int(self.accounts[agent])))
+                        affordable = np.floor(cash / price) if price > 0 else np.inf
+                        wanted = need[agent] - holding
+                        quantity = affordable if runaway[agent] else min(quantities[k], wanted, affordable)
+                    if not 0 < quantity < np.inf:
+                        continue
+                    order, fills = book.submit(side, agent, price, quantity)
+                    for fill in fills:
+                        self._settle(fill, name, r, held)
+                    if order is not None:
+                        resting[(agent, side)] = order
+        # Each agent puts what it holds of its favourite resource to its job (up to its need);
+        # runaways consume all they hold; the rest stays idle.
+        job = np.zeros_like(held)
+        rows = np.arange(len(held))
+        favourite = self.users.favourite()
+        job[rows, favourite] = np.minimum(held[rows, favourite], self.users.need)
+        job[runaway] = held[runaway]
+        self.used = job
+        self.kept = held - job
+
+    def _settle(self, fill, name: str, r: int, held: np.ndarray) -> None:
+        """The buyer pays the seller for a fill; the units change hands. An agent's bid can
+        meet its own ask only if its strategy bids above value and asks below it (noisy):
+        that is no trade, and nothing moves."""
+        if fill.buyer == fill.seller:
+            return
+        ledger = self.model.ledger
+        payer = int(self.accounts[fill.buyer])
+        amount = min(to_units(fill.price * fill.quantity), ledger.balance(payer))
+        ledger.transfer(payer, int(self.accounts[fill.seller]), amount, market=name, quantity=fill.quantity,
+                        kind="trade")
+        self.spent[fill.buyer] += to_credits(amount)
+        held[fill.buyer, r] += fill.quantity
+        held[fill.seller, r] -= fill.quantity
+        self.tickers[name].price = fill.price
