@@ -7,6 +7,7 @@ through the ledger (usage is paid to the platform and burned; in a double auctio
 pay sellers) and publishes one price per resource. None reads a value or a need.
 """
 
+import math
 from dataclasses import dataclass
 
 import mesa
@@ -190,42 +191,41 @@ class DoubleAuctionExchange(ResourceExchange):
     def allocate(self) -> None:
         runaway = self.users.runaway
         held = self.quota.copy()
-        ledger = self.model.ledger
+        self._cash = self.wallets()  # kept up to date by _settle (faster than asking the ledger per order)
         for r, name in enumerate(self.resources):
             book = self.books[name] = OrderBook()
             resting: dict[tuple[int, str], int] = {}  # (agent, side) -> its order in the book
             for _ in range(self.rounds):
                 buy, offer, reservation, need = self.users.orders(held, r)
-                wallets = self.wallets()
-                buyers = np.flatnonzero((buy > 0) | (runaway & (wallets > 0)))
+                buyers = np.flatnonzero((buy > 0) | (runaway & (self._cash > 0)))
                 sellers = np.flatnonzero(offer > 0)
-                traders = np.concatenate([buyers, sellers])
-                sides = np.array(["buy"] * len(buyers) + ["sell"] * len(sellers))
+                order = self._rng.permutation(len(buyers) + len(sellers))
+                # Python lists: this loop is the CDA's hot path, one order at a time.
+                traders = np.concatenate([buyers, sellers])[order].tolist()
+                is_buy = (order < len(buyers)).tolist()
                 prices = np.concatenate([self.users.limit_prices("buy", buyers, r),
-                                         self.users.limit_prices("sell", sellers, r, reservation)])
-                quantities = np.concatenate([buy[buyers], offer[sellers]])
-                idle_tier = held[:, r] > need
-                for k in self._rng.permutation(len(traders)):
-                    agent, side, price = int(traders[k]), sides[k], float(prices[k])
+                                         self.users.limit_prices("sell", sellers, r, reservation)])[order].tolist()
+                quantities = np.concatenate([buy[buyers], offer[sellers]])[order].tolist()
+                idle_tier, need, wild = (held[:, r] > need).tolist(), need.tolist(), runaway.tolist()
+                for agent, buying, price, quantity in zip(traders, is_buy, prices, quantities):
+                    side = "buy" if buying else "sell"
                     if (agent, side) in resting:
                         book.cancel(resting.pop((agent, side)))
                     # Holdings may have moved since the round began (a resting order filled):
                     # never offer more than is held, nor buy beyond the need or the wallet.
                     holding = held[agent, r]
-                    if side == "sell":  # an ask priced for idle units offers idle units only
-                        quantity = min(quantities[k], holding - need[agent] if idle_tier[agent] else holding)
+                    if not buying:  # an ask priced for idle units offers idle units only
+                        quantity = min(quantity, holding - need[agent] if idle_tier[agent] else holding)
                     else:
-                        cash = to_credits(ledger.balance(int(self.accounts[agent])))
-                        affordable = np.floor(cash / price) if price > 0 else np.inf
-                        wanted = need[agent] - holding
-                        quantity = affordable if runaway[agent] else min(quantities[k], wanted, affordable)
-                    if not 0 < quantity < np.inf:
+                        affordable = math.floor(self._cash[agent] / price) if price > 0 else math.inf
+                        quantity = affordable if wild[agent] else min(quantity, need[agent] - holding, affordable)
+                    if not 0 < quantity < math.inf:
                         continue
-                    order, fills = book.submit(side, agent, price, quantity)
+                    placed, fills = book.submit(side, agent, price, quantity)
                     for fill in fills:
                         self._settle(fill, name, r, held)
-                    if order is not None:
-                        resting[(agent, side)] = order
+                    if placed is not None:
+                        resting[(agent, side)] = placed
         # Each agent puts what it holds of its favourite resource to its job (up to its need);
         # runaways consume all they hold; the rest stays idle.
         job = np.zeros_like(held)
@@ -248,6 +248,8 @@ class DoubleAuctionExchange(ResourceExchange):
         ledger.transfer(payer, int(self.accounts[fill.seller]), amount, market=name, quantity=fill.quantity,
                         kind="trade")
         self.spent[fill.buyer] += to_credits(amount)
+        self._cash[fill.buyer] -= to_credits(amount)
+        self._cash[fill.seller] += to_credits(amount)
         held[fill.buyer, r] += fill.quantity
         held[fill.seller, r] -= fill.quantity
         self.tickers[name].price = fill.price

@@ -9,7 +9,11 @@ Prints:
   density of Mesa's own example (100 agents on 10 x 10);
 * agent-steps per second of the ``task-auction`` model (market and planner) at 10^3
   and 10^4 workers, 0.2 tasks per worker per step, after a warm-up that fills the
-  fleet with work.
+  fleet with work;
+* agent-steps per second of the ``resource-trading`` model for each mechanism at 10^3,
+  10^4 and 10^5 agents, capacities and the treasury's budget scaled with the fleet (the
+  default's scarcity), the market alone (no exact LP optimum; its cost is printed apart at
+  10^3 and 10^4). The 10^5 row is a single step, not a best of 3.
 
 Every figure is the best of ``REPEATS`` timings.
 """
@@ -23,6 +27,7 @@ from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, 
 from benchmarks.reference import density_clear_reference
 from model.mechanisms import density_clear
 from scenarios.sealed_bid import SealedBidModel
+from scenarios.resource_trading import ResourceTradingModel
 from scenarios.task_auction import TaskAuctionModel
 
 REPEATS = 3
@@ -88,7 +93,33 @@ def bench_task_auction() -> None:
         print(f"  {workers:>9,}  {rates[0]:>12,.0f}  {rates[1]:>12,.0f}  {0.2 * workers:>10,.0f}")
 
 
+def bench_resource_trading() -> None:
+    mechanisms = ("amm", "tatonnement", "density", "cda")
+    print("agent-steps per second: resource-trading (market only), and the exact LP optimum's time per step")
+    print(f"  {'agents':>9}  " + "  ".join(f"{m:>12}" for m in mechanisms) + f"  {'LP/step':>9}")
+    for agents, steps in ((10**3, 10), (10**4, 3), (10**5, 1)):
+        resources = f"tool_slots:{agents * 3 // 5},api_rate:{agents * 6 // 5},gpu_quota:{agents * 3 // 10}"
+        rates = []
+        for mechanism in mechanisms:
+            model = ResourceTradingModel(rng=1, agents=agents, resources=resources, mechanism=mechanism,
+                                         fiat_budget=2.0 * agents, exact_optimum=False)  # 20 tokens/agent/day
+            model.step()  # warm-up
+            if agents < 10**5:
+                rates.append(agent_steps_per_second(model, agents, steps))
+            else:  # one timing: a double-auction step at this size takes tens of seconds
+                start = time.perf_counter()
+                model.step()
+                rates.append(agents / (time.perf_counter() - start))
+        lp = ""
+        if agents <= 10**4:
+            scored = ResourceTradingModel(rng=1, agents=agents, resources=resources, fiat_budget=2.0 * agents)
+            scored.step()
+            lp = f"{best_time(scored._optimum) * 1e3:7.0f} ms"
+        print(f"  {agents:>9,}  " + "  ".join(f"{r:>12,.0f}" for r in rates) + f"  {lp:>9}")
+
+
 if __name__ == "__main__":
     bench_density_clear()
     bench_models()
     bench_task_auction()
+    bench_resource_trading()

@@ -2,5 +2,6 @@
 
 from scenarios.seed000_figures import REPRODUCTIONS as SEED000
 from scenarios.seed001_figures import REPRODUCTIONS as SEED001
+from scenarios.seed002_figures import REPRODUCTIONS as SEED002
 
-REPRODUCTIONS = {**SEED000, **SEED001}
+REPRODUCTIONS = {**SEED000, **SEED001, **SEED002}
