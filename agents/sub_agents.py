@@ -1,0 +1,51 @@
+"""Sub-agents of a Hayek machine: simple rules that bid for the right to act.
+
+Each sub-agent is a condition (the observation it responds to), an action and a fixed bid,
+with a wallet in the model's ledger (Baum, "Toward a model of mind as an economy of
+agents", Machine Learning 35, 1999; seed 004, Definition 2.1). Its rule is public in the
+sense that the market sees its bid; nobody else sees the value of acting, which is what the
+competition of bids has to discover. The rules of the whole population are kept
+column-wise so that thousands of them can be matched against a state in one numpy step.
+"""
+
+import mesa
+import numpy as np
+
+
+class Population:
+    """The rules of every sub-agent ever created, one row each (dead ones stay, marked)."""
+
+    def __init__(self):
+        self.condition = np.zeros(0, dtype=np.int64)
+        self.action = np.zeros(0, dtype=np.int64)
+        self.bid = np.zeros(0)
+        self.alive = np.zeros(0, dtype=bool)
+        self.account = np.zeros(0, dtype=np.int64)
+        self.born = np.zeros(0, dtype=np.int64)
+        self.agents: list = []
+
+    def add(self, agent, condition: int, action: int, bid: float) -> int:
+        self.condition = np.append(self.condition, condition)
+        self.action = np.append(self.action, action)
+        self.bid = np.append(self.bid, bid)
+        self.alive = np.append(self.alive, True)
+        self.account = np.append(self.account, agent.account)
+        self.born = np.append(self.born, agent.model.steps)
+        self.agents.append(agent)
+        return len(self.agents) - 1
+
+    def matching(self, state: int) -> np.ndarray:
+        """Live sub-agents whose condition holds in ``state``."""
+        return np.flatnonzero(self.alive & (self.condition == state))
+
+    def live(self) -> np.ndarray:
+        return np.flatnonzero(self.alive)
+
+
+class SubAgent(mesa.Agent):
+    """One rule with a wallet: in state ``condition`` take ``action``, bidding ``bid``."""
+
+    def __init__(self, model, population: Population, condition: int, action: int, bid: float):
+        super().__init__(model)
+        self.account = model.ledger.open_account(f"rule:{condition}->{action}#{self.unique_id}")
+        self.row = population.add(self, condition, action, bid)
