@@ -12,6 +12,7 @@ from model.mechanisms._checks import MechanismInputError
 from model.mechanisms.clearing import Clearing
 from model.mechanisms.congestion import congestion_price, logit_shares, smoothed_price
 from model.mechanisms.density import density_clear
+from model.mechanisms.fisher import FisherEquilibrium, fisher_equilibrium
 from model.mechanisms.order_book import Fill, OrderBook
 from model.mechanisms.planners import (arrival_order, optimal_allocation, optimal_assignment,
                                       optimal_resource_allocation)
@@ -21,6 +22,7 @@ from model.mechanisms.tatonnement import TatonnementResult, tatonnement
 
 __all__ = [
     "Clearing",
+    "FisherEquilibrium",
     "Fill",
     "MechanismInputError",
     "OrderBook",
@@ -29,6 +31,7 @@ __all__ = [
     "congestion_price",
     "density_clear",
     "first_price",
+    "fisher_equilibrium",
     "logit_shares",
     "optimal_allocation",
     "optimal_assignment",
