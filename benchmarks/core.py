@@ -13,7 +13,9 @@ Prints:
 * agent-steps per second of the ``resource-trading`` model for each mechanism at 10^3,
   10^4 and 10^5 agents, capacities and the treasury's budget scaled with the fleet (the
   default's scarcity), the market alone (no exact LP optimum; its cost is printed apart at
-  10^3 and 10^4). The 10^5 row is a single step, not a best of 3.
+  10^3 and 10^4). The 10^5 row is a single step, not a best of 3;
+* steps per second of the ``hayek-machine`` deep market (chain, first price and Vickrey)
+  with 100, 1,000 and 10,000 sub-agents, after 20 warm-up steps.
 
 Every figure is the best of ``REPEATS`` timings.
 """
@@ -27,6 +29,7 @@ from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, 
 from benchmarks.reference import density_clear_reference
 from model.mechanisms import density_clear
 from scenarios.sealed_bid import SealedBidModel
+from scenarios.hayek_machine import HayekMachineModel
 from scenarios.resource_trading import ResourceTradingModel
 from scenarios.task_auction import TaskAuctionModel
 
@@ -118,8 +121,22 @@ def bench_resource_trading() -> None:
         print(f"  {agents:>9,}  " + "  ".join(f"{r:>12,.0f}" for r in rates) + f"  {lp:>9}")
 
 
+def bench_hayek_machine() -> None:
+    print("steps per second: hayek-machine (chain of 8 states)")
+    print(f"  {'sub-agents':>10}  {'first price':>12}  {'vickrey':>12}")
+    for agents in (100, 1_000, 10_000):
+        rates = []
+        for auction in ("first", "vickrey"):
+            model = HayekMachineModel(rng=1, agents=agents, auction=auction)
+            for _ in range(20):
+                model.step()
+            rates.append(200 / best_time(lambda: [model.step() for _ in range(200)]))
+        print(f"  {agents:>10,}  {rates[0]:>12,.0f}  {rates[1]:>12,.0f}")
+
+
 if __name__ == "__main__":
     bench_density_clear()
     bench_models()
     bench_task_auction()
     bench_resource_trading()
+    bench_hayek_machine()

@@ -164,10 +164,10 @@ the optimal policy.
         wealth = to_credits(self.ledger.balances[pop.account[live]])
         bids = np.minimum(pop.bid[live], wealth)
         policy = np.full(self.mdp.states, -1)
-        best = np.full(self.mdp.states, -np.inf)
-        for row, state, bid in zip(live, pop.condition[live], bids):  # oldest first: ties go to the oldest
-            if bid > best[state]:
-                best[state], policy[state] = bid, pop.action[row]
+        order = np.lexsort((live, -bids, pop.condition[live]))  # by state, then highest bid, then oldest
+        conditions = pop.condition[live][order]
+        first = np.flatnonzero(np.r_[True, conditions[1:] != conditions[:-1]])
+        policy[conditions[first]] = pop.action[live[order[first]]]
         return policy
 
     @property

@@ -6,12 +6,15 @@ from model.market import MarketModel
 from model.params import ParameterError
 from scenarios.efficiency import EfficiencyModel
 from scenarios.hayek_machine import HayekMachineModel
+from scenarios.hayek_wide import HayekWideModel
 from scenarios.resource_trading import ResourceTradingModel
 from scenarios.sealed_bid import SealedBidModel
 from scenarios.task_auction import TaskAuctionModel
 
-SCENARIOS: dict[str, type[MarketModel]] = {m.name: m for m in (SealedBidModel, EfficiencyModel, TaskAuctionModel, ResourceTradingModel,
-                                                       HayekMachineModel)}
+SCENARIOS: dict[str, type[MarketModel]] = {
+    m.name: m for m in (SealedBidModel, EfficiencyModel, TaskAuctionModel, ResourceTradingModel, HayekMachineModel,
+                        HayekWideModel)
+}
 
 #: The scenario the dashboard and the demo open on.
 DEFAULT_SCENARIO = "sealed-bid"
