@@ -19,6 +19,8 @@ WINDOW = 50
 BANKRUPT = 0.01
 #: Steps a new rule is safe from retirement (time to meet its state and bid).
 GRACE = 50
+#: Share of births that are random rules; the rest are mutants of rich rules.
+RANDOM_SHARE = 0.5
 
 
 class HayekMachineModel(MarketModel):
@@ -138,7 +140,7 @@ the optimal policy.
                 pop.agents[row].remove()
         births = max(0, p.agents - len(pop.live())) + int(self.rng.poisson(p.birth_rate))
         for _ in range(births):
-            self._birth(random_rule=self.rng.random() < 0.5)
+            self._birth(random_rule=self.rng.random() < RANDOM_SHARE)
         self._retire_beyond(p.agents)
         if self.episode_steps >= p.max_episode:  # cut a wandering episode short
             self.auction.state, self.auction.owner = self.mdp.start, -1
