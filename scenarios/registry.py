@@ -4,6 +4,7 @@ import difflib
 
 from model.market import MarketModel
 from model.params import ParameterError
+from scenarios.debt_tokens import DebtTokensModel
 from scenarios.efficiency import EfficiencyModel
 from scenarios.hayek_machine import HayekMachineModel
 from scenarios.hayek_wide import HayekWideModel
@@ -12,8 +13,8 @@ from scenarios.sealed_bid import SealedBidModel
 from scenarios.task_auction import TaskAuctionModel
 
 SCENARIOS: dict[str, type[MarketModel]] = {
-    m.name: m for m in (SealedBidModel, EfficiencyModel, TaskAuctionModel, ResourceTradingModel, HayekMachineModel,
-                        HayekWideModel)
+    m.name: m for m in (SealedBidModel, EfficiencyModel, TaskAuctionModel, ResourceTradingModel, DebtTokensModel,
+                        HayekMachineModel, HayekWideModel)
 }
 
 #: The scenario the dashboard and the demo open on.

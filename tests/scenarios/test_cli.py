@@ -20,7 +20,8 @@ def test_list_prints_one_scenario_per_line():
     out = cli("list")
     assert out.returncode == 0
     names = [line.split()[0] for line in out.stdout.splitlines()]
-    assert names == ["sealed-bid", "efficiency", "task-auction", "resource-trading", "hayek-machine", "hayek-wide"]
+    assert names == ["sealed-bid", "efficiency", "task-auction", "resource-trading", "debt-tokens", "hayek-machine",
+                     "hayek-wide"]
 
 
 def test_show_lists_parameters_with_their_ranges():

@@ -1,0 +1,106 @@
+"""The market maker for debt tokens: who takes a shipper's technical debt, and for how much.
+
+Taking on debt is a service: the holder pays the taker to do the cleanup. So the token goes
+to the lowest ask (a procurement auction, ``trading="auction"``), or the holders buy cleanup
+hours from the takers in a continuous double auction (``trading="cda"``): holders bid per hour
+of principal, takers ask, and a fill moves that many hours of debt to the taker.
+"""
+
+import mesa
+import numpy as np
+
+from model.ledger import to_credits, to_units
+from model.mechanisms import OrderBook, reverse_auction
+
+#: Takers accept debt up to what they could clear in this many steps of work.
+INTAKE_STEPS = 2.0
+
+
+class DebtMarket(mesa.Agent):
+    """Attributes: market "debt"; price, the mean price per hour of principal traded this
+    step (the last one if none); revenue, credits paid for debt this step; traded, hours."""
+
+    market = "debt"
+
+    def __init__(self, model, trading: str, rule: str, strategy):
+        super().__init__(model)
+        self.trading, self.rule, self.strategy = trading, rule, strategy
+        self.price, self.revenue, self.traded = float("nan"), 0.0, 0.0
+        self._rng = np.random.default_rng(model.rng.integers(2**63))
+
+    def step(self) -> None:
+        self.revenue, self.traded = 0.0, 0.0
+        if self.trading == "auction":
+            self._auctions()
+        elif self.trading == "cda":
+            self._double_auction()
+        if self.traded > 0:
+            self.price = self.revenue / self.traded
+
+    def _room(self, agent) -> float:
+        """Principal hours an agent will still take on."""
+        held = self.model.debt.outstanding[self.model.debt.held_by(agent.unique_id)].sum()
+        return agent.capacity(INTAKE_STEPS) - held
+
+    def _settle(self, holder, taker, token: int, hours: float, price: float) -> None:
+        ledger = self.model.ledger
+        amount = min(to_units(price), ledger.balance(holder.account))
+        if amount < to_units(price):
+            return  # the holder cannot pay: no trade
+        ledger.transfer(holder.account, taker.account, amount, market="debt", quantity=hours, kind="debt sale")
+        self.model.debt.transfer(token, hours, taker.unique_id, self.model.steps)
+        self.revenue += to_credits(amount)
+        self.traded += hours
+
+    def _auctions(self) -> None:
+        """Each feature agent's tokens, one procurement auction each: the lowest ask wins,
+        paid its ask (first) or the second-lowest (Vickrey), at most the holder's own cost of
+        clearing the token (its reserve)."""
+        model, book = self.model, self.model.debt
+        developers = model.developers
+        for holder in model.features:
+            for token in book.held_by(holder.unique_id):
+                hours = float(book.outstanding[token])
+                reserve = holder.cost_to_clear(hours)
+                takers = [d for d in developers if d is not holder and self._room(d) >= hours]
+                if not takers:
+                    continue
+                asks = [d.ask(hours, reserve, self.strategy, self._rng) for d in takers]
+                outcome = reverse_auction(asks, reserve, self.rule)
+                if outcome.winners.size:
+                    self._settle(holder, takers[int(outcome.winners[0])], int(token), hours, outcome.price)
+
+    def _double_auction(self) -> None:
+        """Holders bid for cleanup hours, takers ask, in a random order (one order each)."""
+        model, book = self.model, self.model.debt
+        ob = OrderBook()
+        orders = []
+        for holder in model.features:
+            held = book.held_by(holder.unique_id)
+            hours = float(book.outstanding[held].sum())
+            if hours > 0:
+                per_hour = holder.cost_to_clear(1.0)
+                orders.append(("buy", holder, float(self.strategy.bids(np.array([per_hour]), 2, self._rng)[0]), hours))
+        ceiling = max((h.cost_to_clear(1.0) for h in model.features), default=0.0)
+        for taker in model.developers:
+            room = self._room(taker)
+            if room > 0:
+                orders.append(("sell", taker, taker.ask(1.0, ceiling, self.strategy, self._rng), room))
+        for k in self._rng.permutation(len(orders)):
+            side, agent, price, quantity = orders[k]
+            _, fills = ob.submit(side, agent.unique_id, max(price, 0.0), quantity)
+            for fill in fills:
+                holder, taker = model.by_id[fill.buyer], model.by_id[fill.seller]
+                if holder is taker:
+                    continue
+                self._move_hours(holder, taker, fill.quantity, fill.price)
+
+    def _move_hours(self, holder, taker, hours: float, price_per_hour: float) -> None:
+        """Move ``hours`` of the holder's debt (its oldest tokens first) to the taker."""
+        book = self.model.debt
+        for token in book.held_by(holder.unique_id):
+            if hours <= 1e-12:
+                break
+            part = min(hours, float(book.outstanding[token]))
+            self._settle(holder, taker, int(token), part, part * price_per_hour)
+            hours -= part

@@ -1,0 +1,91 @@
+"""Developers of a shared codebase: feature agents who ship (and take shortcuts), and refactoring
+specialists who clean up. Each has a wallet, hours to work each step, and two private
+numbers: how many hours of cleanup (principal) an hour of its work clears, and what an hour
+of its work costs it.
+"""
+
+import mesa
+import numpy as np
+
+from model.ledger import to_units
+
+
+class Developer(mesa.Agent):
+    """A feature agent (``role="feature"``) or a refactoring specialist (``role="specialist"``).
+
+    Each step it first services the interest of the debt it holds and does any crisis work it
+    owes (the model hands it those hours), then: a specialist clears the tokens it holds,
+    oldest first; a feature agent pays down its tokens past maturity, then ships features with
+    the hours left, each one fast (half the time, and a debt token) with chance ``shortcut``.
+    """
+
+    def __init__(self, model, role: str, efficiency: float, cost_per_hour: float):
+        super().__init__(model)
+        self.role = role
+        self.account = model.ledger.open_account(f"{role}:{self.unique_id}")
+        self._efficiency = efficiency        # principal hours cleared per hour (private)
+        self._cost = cost_per_hour           # what an hour of work costs it (private)
+        self.hours = 0.0                     # hours left this step
+        self.benefit = 0.0                   # value earned from features shipped with a shortcut
+        self.cleanup_hours = self.cleared = 0.0
+        self.shipped = 0
+
+    # what it knows of itself ---------------------------------------------------------------------
+    def cost_to_clear(self, hours: float) -> float:
+        """Credits it would spend clearing ``hours`` of principal (its private reservation)."""
+        return hours / self._efficiency * self._cost
+
+    def capacity(self, horizon: float) -> float:
+        """Principal hours it could clear over ``horizon`` steps of work."""
+        return self.model.scenario.hours * horizon * self._efficiency
+
+    def work_on(self, token: int, limit: float | None = None) -> float:
+        """Spend hours clearing ``token`` (at most ``limit`` principal hours); return hours cleared."""
+        book = self.model.debt
+        wanted = float(book.outstanding[token]) if limit is None else min(limit, float(book.outstanding[token]))
+        cleared = book.pay(token, min(wanted, self.hours * self._efficiency))
+        spent = cleared / self._efficiency
+        self.hours -= spent
+        self.cleanup_hours += spent
+        self.cleared += cleared
+        return cleared
+
+    def step(self) -> None:
+        model, p = self.model, self.model.scenario
+        held = model.debt.held_by(self.unique_id)
+        if self.role == "specialist":
+            for token in held:
+                if self.hours <= 1e-9:
+                    break
+                self.work_on(int(token))
+            return
+        for token in held[model.debt.maturity[held] <= model.steps]:  # due: pay it down first
+            if self.hours <= 1e-9:
+                break
+            self.work_on(int(token))
+        while self.hours > 1e-9:
+            fast = model.rng.random() < p.shortcut
+            needed = p.feature_hours / 2 if fast else p.feature_hours
+            if self.hours < needed:
+                break
+            self.hours -= needed
+            self.shipped += 1
+            model.ledger.mint(self.account, to_units(p.feature_value), market="features", kind="revenue")
+            model.shipped_value += p.feature_value
+            if fast:
+                self.benefit += p.feature_value
+                model.debt.issue(self.unique_id, p.principal, p.interest, p.maturity, model.steps)
+                model.coupling_tax(self, p.principal)
+
+    def cost_to_take(self, hours: float) -> float:
+        """What taking ``hours`` of someone's debt would cost it: clearing them, plus the interest
+        they would ask for while they wait in its queue (the debt it holds, at its pace)."""
+        model = self.model
+        held = float(model.debt.outstanding[model.debt.held_by(self.unique_id)].sum())
+        wait = (held + hours) / max(self.capacity(1.0), 1e-12)       # steps until cleared
+        return self.cost_to_clear(hours * (1.0 + model.scenario.interest * wait))
+
+    def ask(self, hours: float, ceiling: float, strategy, rng) -> float:
+        """What it asks to take ``hours`` of principal off someone's hands: its strategy applied
+        to its cost of taking them (truthful: exactly that cost)."""
+        return float(strategy.ask(np.array([self.cost_to_take(hours)]), np.array([ceiling]), rng)[0])

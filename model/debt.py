@@ -1,0 +1,93 @@
+"""Technical debt as tokens (seed 001, "Market 4: Technical Debt Trading").
+
+A token is an obligation to do ``outstanding`` hours of cleanup. It grows by its interest rate
+every step it is not serviced (the code degrades), and at maturity an unpaid token compounds:
+its rate is multiplied by ``compound``. Tokens can change hands whole or in part.
+"""
+
+import numpy as np
+
+_FIELDS = {"outstanding": float, "rate": float, "maturity": np.int64, "holder": np.int64, "creator": np.int64,
+           "created": np.int64, "compounded": bool}
+
+
+class DebtBook:
+    """Every token, column by column, growing by doubling.
+
+    Example:
+        >>> book = DebtBook()
+        >>> token = book.issue(holder=0, hours=4.0, rate=0.1, maturity=3, now=0)
+        >>> book.accrue(serviced=np.zeros(1), now=1); round(float(book.outstanding[0]), 6)
+        4.4
+    """
+
+    def __init__(self):
+        self.size = 0
+        self._data = {name: np.zeros(16, dtype=kind) for name, kind in _FIELDS.items()}
+
+    def __getattr__(self, name):
+        data = self.__dict__.get("_data")
+        if data is not None and name in data:
+            return data[name][: self.size]
+        raise AttributeError(name)
+
+    def issue(self, holder: int, hours: float, rate: float, maturity: int, now: int, creator: int | None = None) -> int:
+        """A new token of ``hours`` at ``rate`` a step, due ``maturity`` steps from now."""
+        if hours <= 0:
+            raise ValueError("a debt token needs positive hours")
+        if self.size == len(self._data["outstanding"]):
+            for name, column in self._data.items():
+                self._data[name] = np.concatenate([column, np.zeros_like(column)])
+        i = self.size
+        values = {"outstanding": hours, "rate": rate, "maturity": now + maturity, "holder": holder,
+                  "creator": holder if creator is None else creator, "created": now, "compounded": False}
+        for name, value in values.items():
+            self._data[name][i] = value
+        self.size += 1
+        return i
+
+    def live(self) -> np.ndarray:
+        return np.flatnonzero(self.outstanding > 1e-9)
+
+    def total(self) -> float:
+        return float(self.outstanding[self.outstanding > 1e-9].sum())
+
+    def held_by(self, holders: np.ndarray | int) -> np.ndarray:
+        """Live tokens of these holders, oldest first."""
+        live = self.live()
+        return live[np.isin(self.holder[live], holders)]
+
+    def interest_due(self) -> np.ndarray:
+        """Hours of servicing each token asks for this step: rate x outstanding."""
+        return self.rate * self.outstanding
+
+    def accrue(self, serviced: np.ndarray, now: int, compound: float = 2.0) -> None:
+        """Interest not serviced is added to the token (``serviced``: hours put in per token);
+        a token past maturity with hours left compounds once: its rate x ``compound``."""
+        d = self._data
+        n = self.size
+        unpaid = np.maximum(self.interest_due() - serviced[:n], 0.0)
+        d["outstanding"][:n] += np.where(self.outstanding > 1e-9, unpaid, 0.0)
+        due = (self.maturity <= now) & (self.outstanding > 1e-9) & ~self.compounded
+        d["rate"][:n] = np.where(due, self.rate * compound, self.rate)
+        d["compounded"][:n] |= due
+
+    def pay(self, token: int, hours: float) -> float:
+        """Clear up to ``hours`` of ``token``; return the hours cleared."""
+        cleared = min(hours, float(self._data["outstanding"][token]))
+        self._data["outstanding"][token] -= cleared
+        return cleared
+
+    def transfer(self, token: int, hours: float, to: int, now: int) -> int:
+        """Move ``hours`` of ``token`` to holder ``to``: the whole token, or a split-off part
+        with the same rate and maturity. Returns the token the new holder holds."""
+        d = self._data
+        hours = min(hours, float(d["outstanding"][token]))
+        if hours >= d["outstanding"][token] - 1e-12:
+            d["holder"][token] = to
+            return token
+        part = self.issue(to, hours, float(d["rate"][token]), 0, now, creator=int(d["creator"][token]))
+        self._data["maturity"][part] = d["maturity"][token]
+        self._data["compounded"][part] = d["compounded"][token]
+        self._data["outstanding"][token] -= hours
+        return part

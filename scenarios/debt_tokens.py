@@ -1,0 +1,196 @@
+"""Scenario ``debt-tokens``: technical debt as tradable bonds (seed 001, Market 4)."""
+
+import numpy as np
+
+from agents import make_strategy
+from agents.debt_market import DebtMarket
+from agents.developers import Developer
+from model.debt import DebtBook
+from model.ledger import Transfer, to_units
+from model.market import MarketModel
+from model.params import Param, ParameterError
+from scenarios.panels import Panel, history, lines, pair, series
+
+
+class DebtTokensModel(MarketModel):
+    """Feature agents ship features and take shortcuts; shortcuts are debt tokens.
+
+    Each step: every token asks for its interest in hours of servicing from its holder (the
+    code degrades; what is not serviced is added to the token, and a token still open at
+    maturity compounds: its rate doubles); codebase health, 1 / (1 + outstanding /
+    ``health_scale``), scales everyone's working hours (the externality); if outstanding debt
+    is above ``crisis_threshold`` a crisis is on and every feature agent owes paydown work in
+    proportion to the value it drew from shortcuts, until debt is back under the threshold;
+    then agents work (see :class:`Developer`) and, with trading on, the market maker moves
+    debt to whoever clears it most cheaply (:class:`DebtMarket`).
+
+    The observer scores welfare as the value of the features shipped minus what the
+    specialists' cleanup hours cost them (a feature agent's cleanup hours cost it features);
+    there is no exact optimum here (``optimum`` is empty).
+    """
+
+    name = "debt-tokens"
+    summary = "technical debt as tradable tokens with interest and maturity; specialists buy it; crises"
+    default_steps = 300
+    participant_types = (Developer,)
+    explanation = r"""
+**Debt tokens (seed 001, Market 4).** Shipping fast saves half a feature's hours and leaves a token
+of principal $P$ hours at interest $r$ a step: each step its holder owes $rP$ hours of servicing,
+unserviced interest capitalises, and at maturity an open token's rate doubles. Outstanding debt
+$D$ slows everyone: hours $\times\, 1/(1 + D/D_0)$. **Trading:** the holder pays a taker to take the
+token, in a procurement auction (lowest ask $\le$ the holder's own cleanup cost wins) or a double
+auction for cleanup hours, so debt flows to specialists whose cost per hour of principal,
+$c/e$, is lowest. **Crisis:** above the threshold every feature agent pays down debt in proportion
+to the value it drew from shortcuts, until $D$ is back under it.
+"""
+    params = (
+        Param("features", 12, "feature agents", low=1, high=100_000),
+        Param("specialists", 3, "refactoring specialists", low=0, high=100_000),
+        Param("trading", "auction", "how debt changes hands", choices=("off", "auction", "cda")),
+        Param("rule", "second", "auction payment: second (Vickrey, capped by the reserve) or first",
+              choices=("second", "first")),
+        Param("strategy", "truthful", "how agents ask and bid", choices=("truthful", "shade", "zic", "noisy")),
+        Param("interest", 0.03, "interest per step on a token", low=0, high=10),
+        Param("maturity", 20, "steps until a token is due", low=1, high=1_000_000),
+        Param("compound", 2.0, "a token open at maturity has its rate multiplied by this", low=1, high=100),
+        Param("principal", 4.0, "cleanup hours a shortcut leaves behind", low=0.001, high=1e6),
+        Param("shortcut", 0.7, "chance a feature is shipped fast (half the hours, and a token)", low=0, high=1),
+        Param("hours", 8.0, "working hours per agent per step", low=0.001, high=1e6),
+        Param("feature_hours", 8.0, "hours a feature takes done properly", low=0.001, high=1e6),
+        Param("feature_value", 10.0, "credits a feature earns", low=0, high=1e9),
+        Param("crisis_threshold", 300.0, "outstanding principal hours that start a crisis", low=0, high=1e12),
+        Param("health_scale", 500.0, "D0: outstanding hours that halve everyone's working hours", low=0.001, high=1e12),
+        Param("coupling_tax", 0.0, "credits per hour of principal a shortcut pays the other feature agents", low=0,
+              high=1e6),
+    )
+
+    @classmethod
+    def check(cls, values) -> None:
+        if values["crisis_threshold"] <= 0:
+            raise ParameterError(f"crisis_threshold must be > 0; got {values['crisis_threshold']:g}")
+
+    def setup(self) -> None:
+        p = self.scenario
+        self.debt = DebtBook()
+        opportunity = p.feature_value / p.feature_hours  # what an hour of a feature agent's work earns
+        self.features = [Developer(self, "feature", 1.0, opportunity) for _ in range(p.features)]
+        self.specialists = [Developer(self, "specialist", float(e), float(c))
+                            for e, c in zip(self.rng.uniform(1.5, 2.5, p.specialists),
+                                            self.rng.uniform(0.4, 0.8, p.specialists))]
+        self.developers = self.features + self.specialists
+        self.by_id = {d.unique_id: d for d in self.developers}
+        self.market = DebtMarket(self, p.trading, p.rule, make_strategy(p.strategy, alpha=0.2, sigma=0.2))
+        self.add_market(self.market)
+        self.crises, self.in_crisis = 0, False
+        self.shipped_value = self.debt_paid = self.paydown_cost = self.cleanup_hours = 0.0
+        self.crisis_work = {d.unique_id: 0.0 for d in self.features}
+
+    # each step, before anyone works ---------------------------------------------------------------
+    def environment(self) -> None:
+        p = self.scenario
+        self.shipped_value = 0.0
+        self.health = 1.0 / (1.0 + self.debt.total() / p.health_scale)
+        for d in self.developers:
+            d.hours = p.hours * self.health
+            d.cleanup_hours = d.cleared = 0.0
+            d.shipped = 0
+        self._service_interest()
+        self._crisis()
+
+    def _service_interest(self) -> None:
+        """Each holder puts hours into the interest its tokens ask for; the rest capitalises."""
+        book = self.debt
+        due = book.interest_due()
+        serviced = np.zeros(book.size)
+        for token in book.live():
+            holder = self.by_id[int(book.holder[token])]
+            serviced[token] = min(due[token], holder.hours)
+            holder.hours -= serviced[token]
+            holder.cleanup_hours += serviced[token]
+        book.accrue(serviced, self.steps, self.scenario.compound)
+
+    def _crisis(self) -> None:
+        """Above the threshold, feature agents pay down the excess in proportion to the value
+        they drew from shortcuts (seed 001: a system-wide crisis triggers mandatory paydown)."""
+        p, book = self.scenario, self.debt
+        self.debt_checked = book.total()
+        excess = self.debt_checked - p.crisis_threshold
+        if excess <= 0:
+            self.in_crisis = False
+            return
+        if not self.in_crisis:
+            self.crises += 1
+        self.in_crisis = True
+        benefit = np.array([d.benefit for d in self.features])
+        if benefit.sum() <= 0:
+            return
+        for d, share in zip(self.features, benefit / benefit.sum()):
+            owed = share * excess
+            for token in book.live()[np.argsort(-book.outstanding[book.live()], kind="stable")]:
+                if owed <= 1e-12 or d.hours <= 1e-12:
+                    break
+                done = d.work_on(int(token), limit=owed)
+                owed -= done
+                self.crisis_work[d.unique_id] += done
+
+    def coupling_tax(self, shipper, principal: float) -> None:
+        """A shortcut breaks others' modules: the shipper pays them, equally, through the ledger."""
+        tax = to_units(self.scenario.coupling_tax * principal)
+        owners = [d for d in self.features if d is not shipper]
+        if not tax or not owners:
+            return
+        tax = min(tax, self.ledger.balance(shipper.account))
+        each = tax // len(owners)
+        if each:
+            self.ledger.settle(Transfer(shipper.account, o.account, each, "modules", principal, "coupling tax")
+                               for o in owners)
+
+    # the observer ---------------------------------------------------------------------------------
+    def observe(self) -> None:
+        book = self.debt
+        cleared = sum(d.cleared for d in self.developers)
+        spent = sum(d.cleanup_hours for d in self.developers)
+        specialists_cost = sum(d.cleanup_hours * d._cost for d in self.specialists)  # observer: true costs
+        self.debt_paid, self.cleanup_hours = cleared, spent
+        self.paydown_cost = spent / cleared if cleared > 0 else float("nan")
+        self.welfare = self.shipped_value - specialists_cost
+        self.optimum = float("nan")
+
+    @property
+    def debt_outstanding(self) -> float:
+        return self.debt.total()
+
+    @property
+    def specialist_share(self) -> float:
+        live = self.debt.live()
+        total = self.debt.outstanding[live].sum()
+        if total <= 0:
+            return float("nan")
+        ids = [d.unique_id for d in self.specialists]
+        return float(self.debt.outstanding[live][np.isin(self.debt.holder[live], ids)].sum() / total)
+
+    @property
+    def productivity(self) -> float:
+        """Features shipped per feature agent this step."""
+        return sum(d.shipped for d in self.features) / len(self.features)
+
+    def extra_reporters(self):
+        return {"debt_outstanding": "debt_outstanding", "debt_paid": "debt_paid",
+                "token_price": lambda m: m.market.price, "crises": "crises", "in_crisis": "in_crisis",
+                "paydown_cost": "paydown_cost", "specialist_share": "specialist_share",
+                "productivity": "productivity", "health": "health", "cleanup_hours": "cleanup_hours"}
+
+
+def _debt(model):
+    return {"debt": series(history(model), ["debt_outstanding"]),
+            "share": series(history(model), ["specialist_share", "health"])}
+
+
+def debt_panels():
+    """Outstanding debt, and the share of it specialists hold, with the codebase's health."""
+    return [Panel("Debt outstanding; specialists' share and codebase health", _debt,
+                  lambda: pair(lines("debt", "outstanding principal", "hours"),
+                               lines("share", "share held by specialists, health", "share")))]
+
+
+DebtTokensModel.panels = staticmethod(debt_panels)
