@@ -37,20 +37,21 @@ class DebtMarket(mesa.Agent):
         if self.traded > 0:
             self.price = self.revenue / self.traded
 
-    def _room(self, agent) -> float:
-        """Principal hours an agent will still take on."""
-        held = self.model.debt.outstanding[self.model.debt.held_by(agent.unique_id)].sum()
+    def _room(self, agent, held: float) -> float:
+        """Principal hours an agent holding ``held`` will still take on."""
         return agent.capacity(INTAKE_STEPS) - held
 
-    def _settle(self, holder, taker, token: int, hours: float, price: float) -> None:
+    def _settle(self, holder, taker, token: int, hours: float, price: float) -> bool:
+        """The holder pays the taker; the hours move. False (and nothing moves) if it cannot pay."""
         ledger = self.model.ledger
         amount = min(to_units(price), ledger.balance(holder.account))
         if amount < to_units(price):
-            return  # the holder cannot pay: no trade
+            return False
         ledger.transfer(holder.account, taker.account, amount, market="debt", quantity=hours, kind="debt sale")
         self.model.debt.transfer(token, hours, taker.unique_id, self.model.steps)
         self.revenue += to_credits(amount)
         self.traded += hours
+        return True
 
     def _auctions(self) -> None:
         """Each feature agent's tokens, one procurement auction each: the lowest ask wins,
@@ -58,20 +59,24 @@ class DebtMarket(mesa.Agent):
         clearing the token (its reserve)."""
         model, book = self.model, self.model.debt
         developers = model.developers
+        held = {d.unique_id: d.held_debt() for d in developers}  # kept current as tokens move
         for holder in model.features:
             for token in book.held_by(holder.unique_id):
                 hours = float(book.outstanding[token])
                 reserve = holder.cost_to_clear(hours)
-                takers = [d for d in developers if d is not holder and self._room(d) >= hours]
+                takers = [d for d in developers if d is not holder and self._room(d, held[d.unique_id]) >= hours]
                 if not takers:
                     continue
-                asks = [d.ask(hours, reserve, self.strategy, self._rng) for d in takers]
+                asks = [d.ask(hours, reserve, self.strategy, self._rng, held[d.unique_id]) for d in takers]
                 outcome = reverse_auction(asks, reserve, self.rule)
-                if outcome.winners.size:
-                    self._settle(holder, takers[int(outcome.winners[0])], int(token), hours, outcome.price)
+                if outcome.winners.size and self._settle(holder, takers[int(outcome.winners[0])], int(token), hours,
+                                                         outcome.price):
+                    held[holder.unique_id] -= hours
+                    held[takers[int(outcome.winners[0])].unique_id] += hours
 
     def _double_auction(self) -> None:
-        """Holders bid for cleanup hours, takers ask, in a random order (one order each)."""
+        """Holders bid for cleanup hours (one order each), takers post a ladder of asks (see
+        ``_ask_ladder``); the orders arrive in a random order."""
         model, book = self.model, self.model.debt
         ob = OrderBook()
         orders = []
@@ -83,9 +88,7 @@ class DebtMarket(mesa.Agent):
                 orders.append(("buy", holder, float(self.strategy.bids(np.array([per_hour]), 2, self._rng)[0]), hours))
         ceiling = max((h.cost_to_clear(1.0) for h in model.features), default=0.0)
         for taker in model.developers:
-            room = self._room(taker)
-            if room > 0:
-                orders.append(("sell", taker, taker.ask(1.0, ceiling, self.strategy, self._rng), room))
+            orders.extend(("sell", taker, price, hours) for price, hours in self._ask_ladder(taker, ceiling))
         for k in self._rng.permutation(len(orders)):
             side, agent, price, quantity = orders[k]
             _, fills = ob.submit(side, agent.unique_id, max(price, 0.0), quantity)
@@ -94,6 +97,18 @@ class DebtMarket(mesa.Agent):
                 if holder is taker:
                     continue
                 self._move_hours(holder, taker, fill.quantity, fill.price)
+
+    def _ask_ladder(self, taker, ceiling: float) -> list[tuple[float, float]]:
+        """A taker's supply of cleanup hours: its room cut into chunks of one step's work, each
+        asked at the per-hour cost of that chunk, whose wait in its queue grows chunk by chunk."""
+        held, room = taker.held_debt(), self._room(taker, taker.held_debt())
+        chunk = taker.capacity(1.0)
+        ladder = []
+        while room > 1e-9 and chunk > 0:
+            hours = min(chunk, room)
+            ladder.append((taker.ask(hours, ceiling * hours, self.strategy, self._rng, held) / hours, hours))
+            held, room = held + hours, room - hours
+        return ladder
 
     def _move_hours(self, holder, taker, hours: float, price_per_hour: float) -> None:
         """Move ``hours`` of the holder's debt (its oldest tokens first) to the taker."""

@@ -77,15 +77,20 @@ class Developer(mesa.Agent):
                 model.debt.issue(self.unique_id, p.principal, p.interest, p.maturity, model.steps)
                 model.coupling_tax(self, p.principal)
 
-    def cost_to_take(self, hours: float) -> float:
+    def held_debt(self) -> float:
+        """Principal hours of the tokens it holds."""
+        book = self.model.debt
+        return float(book.outstanding[book.held_by(self.unique_id)].sum())
+
+    def cost_to_take(self, hours: float, held: float | None = None) -> float:
         """What taking ``hours`` of someone's debt would cost it: clearing them, plus the interest
-        they would ask for while they wait in its queue (the debt it holds, at its pace)."""
+        they would ask for while they wait in its queue (``held``: the debt it holds, at its pace)."""
         model = self.model
-        held = float(model.debt.outstanding[model.debt.held_by(self.unique_id)].sum())
+        held = self.held_debt() if held is None else held
         wait = (held + hours) / max(self.capacity(1.0), 1e-12)       # steps until cleared
         return self.cost_to_clear(hours * (1.0 + model.scenario.interest * wait))
 
-    def ask(self, hours: float, ceiling: float, strategy, rng) -> float:
+    def ask(self, hours: float, ceiling: float, strategy, rng, held: float | None = None) -> float:
         """What it asks to take ``hours`` of principal off someone's hands: its strategy applied
         to its cost of taking them (truthful: exactly that cost)."""
-        return float(strategy.ask(np.array([self.cost_to_take(hours)]), np.array([ceiling]), rng)[0])
+        return float(strategy.ask(np.array([self.cost_to_take(hours, held)]), np.array([ceiling]), rng)[0])

@@ -80,6 +80,20 @@ def test_the_cheapest_taker_wins_and_money_is_conserved():
     assert model.ledger.money_supply == before == model.ledger.minted - model.ledger.burned
 
 
+def test_a_takers_ask_ladder_prices_its_queue():
+    # Interest 10 %, 8 working hours a step, efficiency e, cost c an hour; it holds no debt.
+    # Room = 2 steps of work = 16e hours, cut into two chunks of 8e. Truthful, chunk i's price
+    # per hour is c/e x (1 + 0.1 x wait), the wait being the steps to the end of the chunk:
+    # 1 step for the first, 2 for the second -> 1.1 c/e and 1.2 c/e.
+    model = DebtTokensModel(rng=0, trading="cda", interest=0.1, shortcut=0.0)
+    taker = model.specialists[0]
+    per_hour = taker.cost_to_clear(1.0)
+    ladder = model.market._ask_ladder(taker, ceiling=1e9)
+    chunk = taker.capacity(1.0)
+    assert [h for _, h in ladder] == pytest.approx([chunk, chunk])
+    assert [p for p, _ in ladder] == pytest.approx([1.1 * per_hour, 1.2 * per_hour])
+
+
 @pytest.mark.parametrize("trading", ["off", "auction", "cda"])
 def test_runs_conserve_money(trading):
     model = DebtTokensModel(rng=3, trading=trading, coupling_tax=0.5)
