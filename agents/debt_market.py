@@ -9,6 +9,7 @@ of principal, takers ask, and a fill moves that many hours of debt to the taker.
 import mesa
 import numpy as np
 
+from agents.developers import TakerDesk
 from model.ledger import to_credits, to_units
 from model.mechanisms import OrderBook, reverse_auction
 
@@ -27,6 +28,7 @@ class DebtMarket(mesa.Agent):
         self.trading, self.rule, self.strategy = trading, rule, strategy
         self.price, self.revenue, self.traded = float("nan"), 0.0, 0.0
         self._rng = np.random.default_rng(model.rng.integers(2**63))
+        self._desk = None   # the takers' asks in bulk (agents.developers.TakerDesk), made on first use
 
     def step(self) -> None:
         self.revenue, self.traded = 0.0, 0.0
@@ -56,23 +58,29 @@ class DebtMarket(mesa.Agent):
     def _auctions(self) -> None:
         """Each feature agent's tokens, one procurement auction each: the lowest ask wins,
         paid its ask (first) or the second-lowest (Vickrey), at most the holder's own cost of
-        clearing the token (its reserve)."""
+        clearing the token (its reserve). Takers bid for a token only if it fits their room."""
         model, book = self.model, self.model.debt
         developers = model.developers
-        held = {d.unique_id: d.held_debt() for d in developers}  # kept current as tokens move
+        if self._desk is None:
+            self._desk = TakerDesk(developers)
+        index = {d.unique_id: i for i, d in enumerate(developers)}
+        held = np.array([d.held_debt() for d in developers])        # kept current as tokens move
         for holder in model.features:
+            me = index[holder.unique_id]
             for token in book.held_by(holder.unique_id):
                 hours = float(book.outstanding[token])
-                reserve = holder.cost_to_clear(hours)
-                takers = [d for d in developers if d is not holder and self._room(d, held[d.unique_id]) >= hours]
-                if not takers:
+                bidding = self._desk.room(held, INTAKE_STEPS) >= hours
+                bidding[me] = False
+                if not bidding.any():
                     continue
-                asks = [d.ask(hours, reserve, self.strategy, self._rng, held[d.unique_id]) for d in takers]
-                outcome = reverse_auction(asks, reserve, self.rule)
-                if outcome.winners.size and self._settle(holder, takers[int(outcome.winners[0])], int(token), hours,
-                                                         outcome.price):
-                    held[holder.unique_id] -= hours
-                    held[takers[int(outcome.winners[0])].unique_id] += hours
+                asks = self._desk.asks(hours, held, bidding, holder.cost_to_clear(hours), model.scenario.interest,
+                                       self.strategy, self._rng)
+                outcome = reverse_auction(asks, holder.cost_to_clear(hours), self.rule)
+                if outcome.winners.size:
+                    winner = int(outcome.winners[0])
+                    if self._settle(holder, developers[winner], int(token), hours, outcome.price):
+                        held[me] -= hours
+                        held[winner] += hours
 
     def _double_auction(self) -> None:
         """Holders bid for cleanup hours (one order each), takers post a ladder of asks (see

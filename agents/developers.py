@@ -83,14 +83,41 @@ class Developer(mesa.Agent):
         return float(book.outstanding[book.held_by(self.unique_id)].sum())
 
     def cost_to_take(self, hours: float, held: float | None = None) -> float:
-        """What taking ``hours`` of someone's debt would cost it: clearing them, plus the interest
-        they would ask for while they wait in its queue (``held``: the debt it holds, at its pace)."""
-        model = self.model
+        """What taking ``hours`` of someone's debt would cost it (see :func:`queue_cost`)."""
         held = self.held_debt() if held is None else held
-        wait = (held + hours) / max(self.capacity(1.0), 1e-12)       # steps until cleared
-        return self.cost_to_clear(hours * (1.0 + model.scenario.interest * wait))
+        return float(queue_cost(hours, held, self.cost_to_clear(1.0), self.capacity(1.0), self.model.scenario.interest))
 
     def ask(self, hours: float, ceiling: float, strategy, rng, held: float | None = None) -> float:
         """What it asks to take ``hours`` of principal off someone's hands: its strategy applied
         to its cost of taking them (truthful: exactly that cost)."""
         return float(strategy.ask(np.array([self.cost_to_take(hours, held)]), np.array([ceiling]), rng)[0])
+
+
+def queue_cost(hours, held, per_hour, per_step, interest: float):
+    """Cost of taking ``hours`` of principal onto a queue already holding ``held``: clearing
+    them at ``per_hour`` credits an hour of principal, plus the interest they accrue while they
+    wait, (held + hours) / per_step steps at ``interest`` a step. Scalars or numpy arrays."""
+    wait = (held + hours) / np.maximum(per_step, 1e-12)
+    return hours * (1.0 + interest * wait) * per_hour
+
+
+class TakerDesk:
+    """The takers' side of the debt auctions, priced in bulk: every developer's ask for a token,
+    one numpy call per token. It holds the developers' private cost per hour of principal and
+    pace, and stays in this module: the market maker receives the asks alone."""
+
+    def __init__(self, developers: list[Developer]):
+        self._per_hour = np.array([d.cost_to_clear(1.0) for d in developers])
+        self._per_step = np.array([d.capacity(1.0) for d in developers])
+
+    def room(self, held: np.ndarray, horizon: float) -> np.ndarray:
+        """Principal hours each will still take on, holding ``held``: ``horizon`` steps of work."""
+        return self._per_step * horizon - held
+
+    def asks(self, hours: float, held: np.ndarray, bidding: np.ndarray, ceiling: float, interest: float,
+             strategy, rng) -> np.ndarray:
+        """Each developer's ask to take ``hours``; NaN for those not ``bidding`` (a mask)."""
+        out = np.full(len(held), np.nan)
+        costs = queue_cost(hours, held[bidding], self._per_hour[bidding], self._per_step[bidding], interest)
+        out[bidding] = strategy.ask(costs, np.full(len(costs), ceiling), rng)
+        return out

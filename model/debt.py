@@ -24,6 +24,7 @@ class DebtBook:
     def __init__(self):
         self.size = 0
         self._data = {name: np.zeros(16, dtype=kind) for name, kind in _FIELDS.items()}
+        self._by_holder: dict[int, set[int]] | None = None   # holder -> its tokens, built on demand
 
     def __getattr__(self, name):
         data = self.__dict__.get("_data")
@@ -44,6 +45,8 @@ class DebtBook:
         for name, value in values.items():
             self._data[name][i] = value
         self.size += 1
+        if self._by_holder is not None:
+            self._by_holder.setdefault(int(holder), set()).add(i)
         return i
 
     def live(self) -> np.ndarray:
@@ -54,8 +57,16 @@ class DebtBook:
 
     def held_by(self, holders: np.ndarray | int) -> np.ndarray:
         """Live tokens of these holders, oldest first."""
-        live = self.live()
-        return live[np.isin(self.holder[live], holders)]
+        if np.ndim(holders) > 0:
+            live = self.live()
+            return live[np.isin(self.holder[live], holders)]
+        if self._by_holder is None:
+            live = self.live()
+            self._by_holder = {}
+            for token, holder in zip(live.tolist(), self.holder[live].tolist()):
+                self._by_holder.setdefault(holder, set()).add(token)
+        tokens = np.array(sorted(self._by_holder.get(int(holders), ())), dtype=np.int64)
+        return tokens[self._data["outstanding"][tokens] > 1e-9]
 
     def interest_due(self) -> np.ndarray:
         """Hours of servicing each token asks for this step: rate x outstanding."""
@@ -71,6 +82,7 @@ class DebtBook:
         due = (self.maturity <= now) & (self.outstanding > 1e-9) & ~self.compounded
         d["rate"][:n] = np.where(due, self.rate * compound, self.rate)
         d["compounded"][:n] |= due
+        self._by_holder = None   # rebuilt from the live tokens when next asked
 
     def pay(self, token: int, hours: float) -> float:
         """Clear up to ``hours`` of ``token``; return the hours cleared."""
@@ -84,6 +96,9 @@ class DebtBook:
         d = self._data
         hours = min(hours, float(d["outstanding"][token]))
         if hours >= d["outstanding"][token] - 1e-12:
+            if self._by_holder is not None:
+                self._by_holder.get(int(d["holder"][token]), set()).discard(token)
+                self._by_holder.setdefault(int(to), set()).add(token)
             d["holder"][token] = to
             return token
         part = self.issue(to, hours, float(d["rate"][token]), 0, now, creator=int(d["creator"][token]))

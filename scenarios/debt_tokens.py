@@ -111,7 +111,8 @@ to the value it drew from shortcuts, until $D$ is back under it.
 
     def _crisis(self) -> None:
         """Above the threshold, feature agents pay down the excess in proportion to the value
-        they drew from shortcuts (seed 001: a system-wide crisis triggers mandatory paydown)."""
+        they drew from shortcuts (seed 001: a system-wide crisis triggers mandatory paydown),
+        working on the tokens that were largest when the step began, largest first."""
         p, book = self.scenario, self.debt
         self.debt_checked = book.total()
         excess = self.debt_checked - p.crisis_threshold
@@ -124,11 +125,15 @@ to the value it drew from shortcuts, until $D$ is back under it.
         benefit = np.array([d.benefit for d in self.features])
         if benefit.sum() <= 0:
             return
+        live = book.live()
+        largest_first = live[np.argsort(-book.outstanding[live], kind="stable")].tolist()
         for d, share in zip(self.features, benefit / benefit.sum()):
             owed = share * excess
-            for token in book.live()[np.argsort(-book.outstanding[book.live()], kind="stable")]:
+            for token in largest_first:
                 if owed <= 1e-12 or d.hours <= 1e-12:
                     break
+                if book.outstanding[token] <= 1e-9:
+                    continue
                 done = d.work_on(int(token), limit=owed)
                 owed -= done
                 self.crisis_work[d.unique_id] += done
