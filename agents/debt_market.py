@@ -15,6 +15,11 @@ from model.mechanisms import OrderBook, reverse_auction
 
 #: Takers accept debt up to what they could clear in this many steps of work.
 INTAKE_STEPS = 2.0
+#: A token trades only while it has at least this many steps to maturity: a taker's queue is at
+#: most INTAKE_STEPS steps of work at full health, so a token it takes is cleared before its
+#: rate compounds unless health falls below INTAKE_STEPS / MIN_LIFE = 0.4. Older tokens stay
+#: with their holders, who must pay them down at maturity.
+MIN_LIFE = 5
 
 
 class DebtMarket(mesa.Agent):
@@ -67,13 +72,13 @@ class DebtMarket(mesa.Agent):
         held = np.array([d.held_debt() for d in developers])        # kept current as tokens move
         for holder in model.features:
             me = index[holder.unique_id]
-            for token in book.held_by(holder.unique_id):
+            for token in self._tradable(holder):
                 hours = float(book.outstanding[token])
                 bidding = self._desk.room(held, INTAKE_STEPS) >= hours
                 bidding[me] = False
                 if not bidding.any():
                     continue
-                asks = self._desk.asks(hours, held, bidding, holder.cost_to_clear(hours), model.scenario.interest,
+                asks = self._desk.asks(hours, held, bidding, holder.cost_to_clear(hours), float(book.rate[token]),
                                        self.strategy, self._rng)
                 outcome = reverse_auction(asks, holder.cost_to_clear(hours), self.rule)
                 if outcome.winners.size:
@@ -89,8 +94,7 @@ class DebtMarket(mesa.Agent):
         ob = OrderBook()
         orders = []
         for holder in model.features:
-            held = book.held_by(holder.unique_id)
-            hours = float(book.outstanding[held].sum())
+            hours = float(book.outstanding[self._tradable(holder)].sum())
             if hours > 0:
                 per_hour = holder.cost_to_clear(1.0)
                 orders.append(("buy", holder, float(self.strategy.bids(np.array([per_hour]), 2, self._rng)[0]), hours))
@@ -118,10 +122,18 @@ class DebtMarket(mesa.Agent):
             held, room = held + hours, room - hours
         return ladder
 
-    def _move_hours(self, holder, taker, hours: float, price_per_hour: float) -> None:
-        """Move ``hours`` of the holder's debt (its oldest tokens first) to the taker."""
+    def _tradable(self, holder) -> np.ndarray:
+        """The holder's tokens on the market, oldest first: those with MIN_LIFE steps or more to
+        maturity. They all carry the scenario's interest rate, so in the double auction an
+        hour of any of them is the same good."""
         book = self.model.debt
-        for token in book.held_by(holder.unique_id):
+        held = book.held_by(holder.unique_id)
+        return held[book.maturity[held] - self.model.steps >= MIN_LIFE]
+
+    def _move_hours(self, holder, taker, hours: float, price_per_hour: float) -> None:
+        """Move ``hours`` of the holder's tradable debt (oldest tokens first) to the taker."""
+        book = self.model.debt
+        for token in self._tradable(holder):
             if hours <= 1e-12:
                 break
             part = min(hours, float(book.outstanding[token]))

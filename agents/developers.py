@@ -50,6 +50,14 @@ class Developer(mesa.Agent):
         self.cleared += cleared
         return cleared
 
+    def service(self, due: float) -> float:
+        """Work on ``due`` hours of interest (principal hours, at its own pace) with the hours it
+        has; return the principal hours serviced."""
+        serviced = min(due, self.hours * self._efficiency)
+        self.hours -= serviced / self._efficiency
+        self.cleanup_hours += serviced / self._efficiency
+        return serviced
+
     def step(self) -> None:
         model, p = self.model, self.model.scenario
         held = model.debt.held_by(self.unique_id)
@@ -82,10 +90,12 @@ class Developer(mesa.Agent):
         book = self.model.debt
         return float(book.outstanding[book.held_by(self.unique_id)].sum())
 
-    def cost_to_take(self, hours: float, held: float | None = None) -> float:
-        """What taking ``hours`` of someone's debt would cost it (see :func:`queue_cost`)."""
+    def cost_to_take(self, hours: float, held: float | None = None, rate: float | None = None) -> float:
+        """What taking ``hours`` of someone's debt at ``rate`` (default: the scenario's interest)
+        would cost it, holding ``held`` (default: what it holds now); see :func:`queue_cost`."""
         held = self.held_debt() if held is None else held
-        return float(queue_cost(hours, held, self.cost_to_clear(1.0), self.capacity(1.0), self.model.scenario.interest))
+        rate = self.model.scenario.interest if rate is None else rate
+        return float(queue_cost(hours, held, self.cost_to_clear(1.0), self.capacity(1.0), rate))
 
     def ask(self, hours: float, ceiling: float, strategy, rng, held: float | None = None) -> float:
         """What it asks to take ``hours`` of principal off someone's hands: its strategy applied

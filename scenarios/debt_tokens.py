@@ -15,8 +15,8 @@ from scenarios.panels import Panel, history, lines, pair, series
 class DebtTokensModel(MarketModel):
     """Feature agents ship features and take shortcuts; shortcuts are debt tokens.
 
-    Each step: every token asks for its interest in hours of servicing from its holder (the
-    code degrades; what is not serviced is added to the token, and a token still open at
+    Each step: every token asks its holder for its interest, rate x principal hours of
+    servicing, done at the holder's own pace (the code degrades; what is not serviced is added to the token, and a token still open at
     maturity compounds: its rate doubles); codebase health, 1 / (1 + outstanding /
     ``health_scale``), scales everyone's working hours (the externality); if outstanding debt
     is above ``crisis_threshold`` a crisis is on and every feature agent owes paydown work in
@@ -40,7 +40,7 @@ unserviced interest capitalises, and at maturity an open token's rate doubles. O
 $D$ slows everyone: hours $\times\, 1/(1 + D/D_0)$. **Trading:** the holder pays a taker to take the
 token, in a procurement auction (lowest ask $\le$ the holder's own cleanup cost wins) or a double
 auction for cleanup hours, so debt flows to specialists whose cost per hour of principal,
-$c/e$, is lowest. **Crisis:** above the threshold every feature agent pays down debt in proportion
+$c/e$, is lowest; a token trades while it is at least 5 steps from maturity. **Crisis:** above the threshold every feature agent pays down debt in proportion
 to the value it drew from shortcuts, until $D$ is back under it.
 """
     params = (
@@ -98,15 +98,12 @@ to the value it drew from shortcuts, until $D$ is back under it.
         self._crisis()
 
     def _service_interest(self) -> None:
-        """Each holder puts hours into the interest its tokens ask for; the rest capitalises."""
+        """Each holder works on the interest its tokens ask for; the rest capitalises."""
         book = self.debt
         due = book.interest_due()
         serviced = np.zeros(book.size)
         for token in book.live():
-            holder = self.by_id[int(book.holder[token])]
-            serviced[token] = min(due[token], holder.hours)
-            holder.hours -= serviced[token]
-            holder.cleanup_hours += serviced[token]
+            serviced[token] = self.by_id[int(book.holder[token])].service(float(due[token]))
         book.accrue(serviced, self.steps, self.scenario.compound)
 
     def _crisis(self) -> None:

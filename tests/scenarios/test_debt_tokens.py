@@ -70,7 +70,8 @@ def test_the_cheapest_taker_wins_and_money_is_conserved():
     holder = model.features[0]
     model.ledger.mint(holder.account, to_units(100.0))
     token = model.debt.issue(holder=holder.unique_id, hours=6.0, rate=0.0, maturity=50, now=0)
-    costs = {d.unique_id: d.cost_to_take(6.0) for d in model.developers if d is not holder}  # truthful asks
+    costs = {d.unique_id: d.cost_to_take(6.0, rate=0.0) for d in model.developers if d is not holder}  # truthful,
+    # at the token's rate
     cheapest = min(costs, key=costs.get)
     second = sorted(costs.values())[1]
     before = model.ledger.money_supply
@@ -92,6 +93,36 @@ def test_a_takers_ask_ladder_prices_its_queue():
     chunk = taker.capacity(1.0)
     assert [h for _, h in ladder] == pytest.approx([chunk, chunk])
     assert [p for p, _ in ladder] == pytest.approx([1.1 * per_hour, 1.2 * per_hour])
+
+
+def test_the_bulk_asks_match_each_agents_own_price():
+    # TakerDesk prices every developer's ask in one numpy call; truthful, each must equal the
+    # agent's own cost of taking the token (Developer.cost_to_take), NaN where it does not bid.
+    from agents.developers import TakerDesk
+    from agents.strategies import Truthful
+
+    model = DebtTokensModel(rng=6, trading="auction", interest=0.07)
+    held = np.linspace(0.0, 30.0, len(model.developers))
+    bidding = np.arange(len(model.developers)) % 3 != 0
+    asks = TakerDesk(model.developers).asks(5.0, held, bidding, 1e9, 0.07, Truthful(), np.random.default_rng(0))
+    own = [d.cost_to_take(5.0, h) for d, h in zip(model.developers, held)]
+    assert np.isnan(asks[~bidding]).all()
+    assert asks[bidding] == pytest.approx(np.array(own)[bidding])
+
+
+@pytest.mark.parametrize("trading", ["auction", "cda"])
+def test_a_token_close_to_maturity_stays_with_its_holder(trading):
+    # MIN_LIFE = 5: a token due in 4 steps is not offered; one due in 5 is.
+    from agents.debt_market import MIN_LIFE
+
+    model = DebtTokensModel(rng=1, trading=trading, features=2, specialists=3, shortcut=0.0)
+    holder = model.features[0]
+    model.ledger.mint(holder.account, to_units(100.0))
+    stale = model.debt.issue(holder=holder.unique_id, hours=3.0, rate=0.03, maturity=MIN_LIFE - 1, now=0)
+    fresh = model.debt.issue(holder=holder.unique_id, hours=3.0, rate=0.03, maturity=MIN_LIFE, now=0)
+    model.market.step()
+    assert model.debt.holder[stale] == holder.unique_id
+    assert model.debt.holder[fresh] in {d.unique_id for d in model.specialists}
 
 
 @pytest.mark.parametrize("trading", ["off", "auction", "cda"])
