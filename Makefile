@@ -48,6 +48,7 @@ figures: setup browser
 	$(BIN)/catallaxy reproduce seed000-fig3 --out benchmarks/figures
 	$(BIN)/catallaxy reproduce seed001-planning-vs-market --out benchmarks/figures --workers 2
 	$(BIN)/catallaxy reproduce seed002-stability --out benchmarks/figures
+	$(BIN)/catallaxy reproduce seed001-debt-trading --out benchmarks/figures --workers 2
 	$(BIN)/python -m benchmarks.dashboard
 
 clean:

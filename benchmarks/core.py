@@ -15,7 +15,10 @@ Prints:
   default's scarcity), the market alone (no exact LP optimum; its cost is printed apart at
   10^3 and 10^4). The 10^5 row is a single step, not a best of 3;
 * steps per second of the ``hayek-machine`` deep market (chain, first price and Vickrey)
-  with 100, 1,000 and 10,000 sub-agents, after 20 warm-up steps.
+  with 100, 1,000 and 10,000 sub-agents, after 20 warm-up steps;
+* agent-steps per second of the ``debt-tokens`` model for each trading mode with 15, 150
+  and 1,500 developers (one in five a specialist), the crisis threshold and the health
+  scale grown with the fleet, after 20 warm-up steps.
 
 Every figure is the best of ``REPEATS`` timings.
 """
@@ -28,6 +31,7 @@ from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, 
 
 from benchmarks.reference import density_clear_reference
 from model.mechanisms import density_clear
+from scenarios.debt_tokens import DebtTokensModel
 from scenarios.sealed_bid import SealedBidModel
 from scenarios.hayek_machine import HayekMachineModel
 from scenarios.resource_trading import ResourceTradingModel
@@ -134,9 +138,26 @@ def bench_hayek_machine() -> None:
         print(f"  {agents:>10,}  {rates[0]:>12,.0f}  {rates[1]:>12,.0f}")
 
 
+def bench_debt_tokens() -> None:
+    modes = ("off", "auction", "cda")
+    print("agent-steps per second: debt-tokens (features + specialists)")
+    print(f"  {'developers':>10}  " + "  ".join(f"{m:>12}" for m in modes))
+    for features, steps in ((12, 50), (120, 10), (1200, 3)):
+        scale = features / 12
+        rates = []
+        for trading in modes:
+            model = DebtTokensModel(rng=1, features=features, specialists=features // 4, trading=trading,
+                                    crisis_threshold=300.0 * scale, health_scale=500.0 * scale)
+            for _ in range(20):
+                model.step()
+            rates.append(agent_steps_per_second(model, features + features // 4, steps))
+        print(f"  {features + features // 4:>10,}  " + "  ".join(f"{r:>12,.0f}" for r in rates))
+
+
 if __name__ == "__main__":
     bench_density_clear()
     bench_models()
     bench_task_auction()
     bench_resource_trading()
     bench_hayek_machine()
+    bench_debt_tokens()
