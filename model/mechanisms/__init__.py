@@ -10,6 +10,8 @@ raises :class:`MechanismInputError`, a ValueError naming the argument.
 
 from model.mechanisms._checks import MechanismInputError
 from model.mechanisms.clearing import Clearing
+from model.mechanisms.combinatorial import (CombinatorialOutcome, PackageBids, clock_auction, package_bids,
+                                            pay_as_bid_combinatorial, vcg, winner_determination)
 from model.mechanisms.congestion import congestion_price, logit_shares, smoothed_price
 from model.mechanisms.density import density_clear
 from model.mechanisms.fisher import FisherEquilibrium, fisher_equilibrium
@@ -22,12 +24,15 @@ from model.mechanisms.tatonnement import TatonnementResult, tatonnement
 
 __all__ = [
     "Clearing",
+    "CombinatorialOutcome",
     "FisherEquilibrium",
     "Fill",
     "MechanismInputError",
     "OrderBook",
+    "PackageBids",
     "TatonnementResult",
     "arrival_order",
+    "clock_auction",
     "congestion_price",
     "density_clear",
     "first_price",
@@ -36,10 +41,14 @@ __all__ = [
     "optimal_allocation",
     "optimal_assignment",
     "optimal_resource_allocation",
+    "package_bids",
+    "pay_as_bid_combinatorial",
     "reverse_auction",
     "second_price",
     "sequential_reverse_auctions",
     "smoothed_price",
     "tatonnement",
     "uniform_price",
+    "vcg",
+    "winner_determination",
 ]
