@@ -13,6 +13,8 @@ ch. 1 (VCG) and ch. 4 (clock auctions); Ausubel and Milgrom, "The lovely but lon
 auction" (2006), for VCG's low revenue, collusion and false-name failures.
 """
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -154,7 +156,7 @@ def _outcome(bids: PackageBids, chosen: np.ndarray, pay: dict, **extra) -> Combi
     return CombinatorialOutcome(allocation, payments, float(bids.values[chosen].sum()), np.sort(chosen), **extra)
 
 
-def vcg(bids, n_goods) -> CombinatorialOutcome:
+def vcg(bids, n_goods, workers: int | None = None) -> CombinatorialOutcome:
     """Vickrey–Clarke–Groves with Clarke pivot payments.
 
     Rule: choose the welfare-maximising bids (:func:`winner_determination`); winner i pays
@@ -168,7 +170,9 @@ def vcg(bids, n_goods) -> CombinatorialOutcome:
     * a winner none of whose goods any other bidder bids on pays 0 without a solve: removing
       it frees only goods nobody else wants, so W(-i) = W* - v_i.
     The first solve also bounds each W(-i) from below by W* - v_i (the chosen allocation
-    without i is feasible), which guards the payment against solver tolerance.
+    without i is feasible), which guards the payment against solver tolerance. The programs
+    without each winner are independent and HiGHS releases the GIL, so they run on
+    ``workers`` threads (default: one per CPU); the result does not depend on the count.
 
     Example (Ausubel and Milgrom 2006, the zero-revenue case):
         >>> out = vcg([(1, {0, 1}, 2.0), (2, {0}, 2.0), (3, {1}, 2.0)], 2)
@@ -182,17 +186,20 @@ def vcg(bids, n_goods) -> CombinatorialOutcome:
     for who, bundle in zip(bids.bidder, bids.bundles):
         for g in bundle:
             wanted_by.setdefault(g, set()).add(who)
+    contested = []
     for j in chosen:
-        who, own = bids.bidder[j], float(bids.values[j])
-        others_now = welfare - own
-        contested = any(wanted_by[g] - {who} for g in bids.bundles[j])
-        if not contested:
+        who = bids.bidder[j]
+        if any(wanted_by[g] - {who} for g in bids.bundles[j]):
+            contested.append(j)
+        else:
             pay[who] = 0.0
-            continue
-        without, _ = winner_determination(bids, n_goods, exclude=who)
-        solves += 1
-        pay[who] = min(max(without - others_now, 0.0), own)
-    return _outcome(bids, chosen, pay, ip_solves=solves)
+    workers = min(workers or os.cpu_count() or 1, max(len(contested), 1))
+    with ThreadPoolExecutor(workers) as pool:
+        without = list(pool.map(lambda j: winner_determination(bids, n_goods, exclude=bids.bidder[j])[0], contested))
+    for j, w in zip(contested, without):
+        own = float(bids.values[j])
+        pay[bids.bidder[j]] = min(max(w - (welfare - own), 0.0), own)
+    return _outcome(bids, chosen, pay, ip_solves=solves + len(contested))
 
 
 def pay_as_bid_combinatorial(bids, n_goods) -> CombinatorialOutcome:
