@@ -4,6 +4,7 @@ import difflib
 
 from model.market import MarketModel
 from model.params import ParameterError
+from scenarios.combinatorial import CombinatorialModel
 from scenarios.debt_tokens import DebtTokensModel
 from scenarios.efficiency import EfficiencyModel
 from scenarios.hayek_machine import HayekMachineModel
@@ -14,7 +15,7 @@ from scenarios.task_auction import TaskAuctionModel
 
 SCENARIOS: dict[str, type[MarketModel]] = {
     m.name: m for m in (SealedBidModel, EfficiencyModel, TaskAuctionModel, ResourceTradingModel, DebtTokensModel,
-                        HayekMachineModel, HayekWideModel)
+                        HayekMachineModel, HayekWideModel, CombinatorialModel)
 }
 
 #: The scenario the dashboard and the demo open on.

@@ -1,0 +1,73 @@
+"""The market maker of a combinatorial auction: collects package bids, clears them with VCG,
+pay-as-bid or a clock auction, and settles each payment from the bidder's wallet to the seller's.
+"""
+
+import time
+
+import mesa
+
+from model.ledger import to_credits, to_units
+from model.mechanisms import clock_auction, pay_as_bid_combinatorial, vcg
+
+MECHANISMS = {
+    "vcg": lambda bids, n, increment: vcg(bids, n),
+    "pay-as-bid": lambda bids, n, increment: pay_as_bid_combinatorial(bids, n),
+    "clock": lambda bids, n, increment: clock_auction(bids, n, increment=increment),
+}
+
+
+class PackageMarket(mesa.Agent):
+    """Attributes, each step: outcome (a CombinatorialOutcome, or None with no bids);
+    price, mean price per good sold (the last one if none sold); revenue, credits paid;
+    seconds, wall time of the clearing; unpaid, credits winners owed but could not pay."""
+
+    market = "packages"
+
+    def __init__(self, model, mechanism: str, increment: float):
+        super().__init__(model)
+        self.clear = MECHANISMS[mechanism]
+        self.increment = increment
+        self.account = model.ledger.open_account("seller")
+        self.n_goods = 0
+        self._bids: list = []
+        self.outcome, self.price, self.revenue, self.seconds, self.unpaid = None, float("nan"), 0.0, 0.0, 0.0
+
+    def open(self, n_goods: int) -> None:
+        """A new set of goods goes on sale."""
+        self.n_goods, self._bids = n_goods, []
+
+    def submit(self, bids) -> None:
+        self._bids.extend(bids)
+
+    def step(self) -> None:
+        self.revenue, self.unpaid = 0.0, 0.0
+        if not self._bids:
+            self.outcome, self.seconds = None, 0.0
+            return
+        start = time.perf_counter()
+        self.outcome = self.clear(self._bids, self.n_goods, self.increment)
+        self.seconds = time.perf_counter() - start
+        ledger = self.model.ledger
+        for account, payment in self.outcome.payments.items():
+            owed = to_units(payment)
+            paid = min(owed, ledger.balance(account))
+            if paid:
+                ledger.transfer(account, self.account, paid, market=self.market, kind="package payment",
+                                quantity=len(self.outcome.allocation.get(account, ())))
+            self.revenue += to_credits(paid)
+            self.unpaid += to_credits(owed - paid)
+        sold = sum(len(bundle) for bundle in self.outcome.allocation.values())
+        if sold:
+            self.price = self.revenue / sold
+        self._bids = []
+
+    def won_by(self, accounts) -> tuple:
+        """The goods these accounts won this step."""
+        if self.outcome is None:
+            return ()
+        return tuple(g for a in accounts for g in self.outcome.allocation.get(a, ()))
+
+    def paid_by(self, accounts) -> float:
+        if self.outcome is None:
+            return 0.0
+        return float(sum(self.outcome.payments.get(a, 0.0) for a in accounts))
