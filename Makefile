@@ -41,6 +41,7 @@ bench: setup browser
 	$(BIN)/python -m benchmarks.core
 	$(BIN)/python -m benchmarks.dashboard
 	$(BIN)/python -m benchmarks.sweeps
+	$(BIN)/python -m benchmarks.combinatorial
 
 # The figures the README shows, regenerated from the command line (and the dashboard's screenshot).
 figures: setup browser

@@ -21,7 +21,7 @@ def test_list_prints_one_scenario_per_line():
     assert out.returncode == 0
     names = [line.split()[0] for line in out.stdout.splitlines()]
     assert names == ["sealed-bid", "efficiency", "task-auction", "resource-trading", "debt-tokens", "hayek-machine",
-                     "hayek-wide"]
+                     "hayek-wide", "combinatorial"]
 
 
 def test_show_lists_parameters_with_their_ranges():
