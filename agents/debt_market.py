@@ -78,9 +78,9 @@ class DebtMarket(mesa.Agent):
                 bidding[me] = False
                 if not bidding.any():
                     continue
-                asks = self._desk.asks(hours, held, bidding, holder.cost_to_clear(hours), float(book.rate[token]),
-                                       self.strategy, self._rng)
-                outcome = reverse_auction(asks, holder.cost_to_clear(hours), self.rule)
+                reserve = holder.cost_to_clear(hours)
+                asks = self._desk.asks(hours, held, bidding, reserve, float(book.rate[token]), self.strategy, self._rng)
+                outcome = reverse_auction(asks, reserve, self.rule)
                 if outcome.winners.size:
                     winner = int(outcome.winners[0])
                     if self._settle(holder, developers[winner], int(token), hours, outcome.price):
@@ -113,7 +113,8 @@ class DebtMarket(mesa.Agent):
     def _ask_ladder(self, taker, ceiling: float) -> list[tuple[float, float]]:
         """A taker's supply of cleanup hours: its room cut into chunks of one step's work, each
         asked at the per-hour cost of that chunk, whose wait in its queue grows chunk by chunk."""
-        held, room = taker.held_debt(), self._room(taker, taker.held_debt())
+        held = taker.held_debt()
+        room = self._room(taker, held)
         chunk = taker.capacity(1.0)
         ladder = []
         while room > 1e-9 and chunk > 0:
