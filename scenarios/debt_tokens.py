@@ -16,10 +16,10 @@ class DebtTokensModel(MarketModel):
     """Feature agents ship features and take shortcuts; shortcuts are debt tokens.
 
     Each step: every token asks its holder for its interest, rate x principal hours of
-    servicing, done at the holder's own pace (the code degrades; what is not serviced is added to the token, and a token still open at
-    maturity compounds: its rate doubles); codebase health, 1 / (1 + outstanding /
-    ``health_scale``), scales everyone's working hours (the externality); if outstanding debt
-    is above ``crisis_threshold`` a crisis is on and every feature agent owes paydown work in
+    servicing, done at the holder's own pace (the code degrades; what is not serviced is
+    added to the token, and a token still open at maturity compounds: its rate doubles);
+    codebase health, 1 / (1 + outstanding / ``health_scale``), scales everyone's working
+    hours (the externality); if outstanding debt is above ``crisis_threshold`` a crisis is on and every feature agent owes paydown work in
     proportion to the value it drew from shortcuts, until debt is back under the threshold;
     then agents work (see :class:`Developer`) and, with trading on, the market maker moves
     debt to whoever clears it most cheaply (:class:`DebtMarket`).
@@ -40,8 +40,9 @@ unserviced interest capitalises, and at maturity an open token's rate doubles. O
 $D$ slows everyone: hours $\times\, 1/(1 + D/D_0)$. **Trading:** the holder pays a taker to take the
 token, in a procurement auction (lowest ask $\le$ the holder's own cleanup cost wins) or a double
 auction for cleanup hours, so debt flows to specialists whose cost per hour of principal,
-$c/e$, is lowest; a token trades while it is at least 5 steps from maturity. **Crisis:** above the threshold every feature agent pays down debt in proportion
-to the value it drew from shortcuts, until $D$ is back under it.
+$c/e$, is lowest; a token trades while it is at least 5 steps from maturity. **Crisis:** above
+the threshold every feature agent pays down debt in proportion to the value it drew from
+shortcuts, until $D$ is back under it.
 """
     params = (
         Param("features", 12, "feature agents", low=1, high=100_000),
