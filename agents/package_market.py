@@ -30,6 +30,7 @@ class PackageMarket(mesa.Agent):
         self.account = model.ledger.open_account("seller")
         self.n_goods = 0
         self._bids: list = []
+        self.cleared_bids: list = []      # the bids the last clearing saw
         self.outcome, self.price, self.revenue, self.seconds, self.unpaid = None, float("nan"), 0.0, 0.0, 0.0
 
     def open(self, n_goods: int) -> None:
@@ -46,6 +47,7 @@ class PackageMarket(mesa.Agent):
             return
         start = time.perf_counter()
         self.outcome = self.clear(self._bids, self.n_goods, self.increment)
+        self.cleared_bids = self._bids
         self.seconds = time.perf_counter() - start
         ledger = self.model.ledger
         for account, payment in self.outcome.payments.items():
