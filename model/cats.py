@@ -12,10 +12,11 @@ starting goods and kept only if worth at least SUBSTITUTE_FLOOR of the first.
 
 * ``arbitrary``: no structure. Pairs of goods have a random affinity U[0, 1]; a bundle grows
   from a good by adding, with probability ADD_PROB each time, a good drawn in proportion to
-  its total affinity with the bundle.
+  its total affinity with the bundle times its value to the bidder.
 * ``regions``: goods are the cells of a near-square grid (networkx), with a random diagonal
-  added at each cell with probability 0.2; a bundle grows to a random neighbour of the bundle:
-  a connected region, like spectrum licences or adjacent land.
+  added at each cell with probability 0.2; a bundle grows to a neighbour of the bundle drawn
+  in proportion to its value to the bidder: a connected region, like spectrum licences or
+  adjacent land.
 * ``paths``: goods are the roads of a map: random cities in the unit square, a minimum
   spanning tree plus the shortest other roads, ``n_goods`` roads in all. A bidder wants its
   two cities connected, worth U[1, 1.5] x their distance x 100, and bids that on each of
