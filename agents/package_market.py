@@ -63,13 +63,16 @@ class PackageMarket(mesa.Agent):
             self.price = self.revenue / sold
         self._bids = []
 
-    def won_by(self, accounts) -> tuple:
-        """The goods these accounts won this step."""
-        if self.outcome is None:
-            return ()
-        return tuple(g for a in accounts for g in self.outcome.allocation.get(a, ()))
 
-    def paid_by(self, accounts) -> float:
-        if self.outcome is None:
-            return 0.0
-        return float(sum(self.outcome.payments.get(a, 0.0) for a in accounts))
+def goods_won(outcome, accounts) -> tuple:
+    """The goods these accounts won in ``outcome`` (None: nothing was cleared)."""
+    if outcome is None:
+        return ()
+    return tuple(g for a in accounts for g in outcome.allocation.get(a, ()))
+
+
+def amount_paid(outcome, accounts) -> float:
+    """What these accounts were charged in ``outcome``."""
+    if outcome is None:
+        return 0.0
+    return float(sum(outcome.payments.get(a, 0.0) for a in accounts))

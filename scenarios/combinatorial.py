@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from agents.package_bidders import PackageBidder
-from agents.package_market import MECHANISMS, PackageMarket
+from agents.package_market import MECHANISMS, PackageMarket, amount_paid, goods_won
 from model.cats import GENERATORS, generate
 from model.ledger import to_units
 from model.market import MarketModel
@@ -107,9 +107,9 @@ Winner determination picks the bids maximising $\sum_j v_j x_j$ with every good 
         self.market.open(self.n_goods)
 
     # the observer: true values ---------------------------------------------------------------
-    def _utility(self, outcome, bidder) -> float:
-        goods = tuple(g for a in bidder.accounts for g in outcome.allocation.get(a, ()))
-        return bidder.true_value(goods) - sum(outcome.payments.get(a, 0.0) for a in bidder.accounts)
+    @staticmethod
+    def _utility(outcome, bidder) -> float:
+        return bidder.true_value(goods_won(outcome, bidder.accounts)) - amount_paid(outcome, bidder.accounts)
 
     def observe(self) -> None:
         p, outcome = self.scenario, self.market.outcome
@@ -120,7 +120,7 @@ Winner determination picks the bids maximising $\sum_j v_j x_j$ with every good 
         if outcome is None:
             self.welfare, self.optimum, self.unsold = 0.0, 0.0, self.n_goods
             return
-        self.welfare = sum(b.true_value(self.market.won_by(b.accounts)) for b in self.bidders)
+        self.welfare = sum(b.true_value(goods_won(outcome, b.accounts)) for b in self.bidders)
         self.unsold = self.n_goods - sum(len(bundle) for bundle in outcome.allocation.values())
         manipulated = p.false_name or p.collusion
         if p.mechanism == "vcg" and p.shade == 0 and not manipulated:
@@ -154,9 +154,9 @@ def _winners(model):
         bid = {market.cleared_bids[j][0]: market.cleared_bids[j][2] for j in market.outcome.winning_bids}
         winners = [b for b in model.bidders if any(a in bid for a in b.accounts)][:PANEL_WINNERS]
         for b in winners:
-            for what, amount in (("value", b.true_value(market.won_by(b.accounts))),
+            for what, amount in (("value", b.true_value(goods_won(market.outcome, b.accounts))),
                                  ("bid", sum(bid.get(a, 0.0) for a in b.accounts)),
-                                 ("payment", market.paid_by(b.accounts))):
+                                 ("payment", amount_paid(market.outcome, b.accounts))):
                 rows.append((f"bidder {model.bidders.index(b)}", what, amount))
     return {"winners": pd.DataFrame(rows, columns=["bidder", "what", "credits"])}
 
