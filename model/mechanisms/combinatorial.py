@@ -57,10 +57,13 @@ def package_bids(bids, n_goods) -> PackageBids:
         except (TypeError, ValueError):
             raise MechanismInputError(f"bid {j} must be (bidder, bundle, value); got {bid!r}") from None
         try:
-            goods = sorted({int(g) for g in bundle})
+            goods = sorted({int(g) for g in bundle if g == int(g)})
+            whole = len(goods) == len(set(bundle))
         except (TypeError, ValueError):
-            raise MechanismInputError(f"bid {j}: the bundle must be a set or tuple of good indices; "
-                                      f"got {bundle!r}") from None
+            whole = False
+        if not whole:
+            raise MechanismInputError(f"bid {j}: the bundle must be a set or tuple of good indices "
+                                      f"(whole numbers); got {bundle!r}")
         if len(goods) != len(tuple(bundle)):
             raise MechanismInputError(f"bid {j}: the bundle names a good twice: {bundle!r}")
         if not goods:

@@ -150,6 +150,8 @@ def test_clock_auction_is_feasible_and_individually_rational(seed):
     ([(1, {0}, -1.0)], 2, "values must be >= 0"),
     ([(1, set(), 1.0)], 2, "the bundle is empty"),
     ([(1, (0, 0), 1.0)], 2, "names a good twice"),
+    ([(1, (0.5,), 1.0)], 2, "good indices (whole numbers)"),
+    ([(1, "ab", 1.0)], 2, "good indices (whole numbers)"),
     ([(1, {0})], 2, "must be (bidder, bundle, value)"),
     ([(1, {0}, float("nan"))], 2, "finite"),
     ([(1, {0}, 1.0)], -1, "n_goods"),
