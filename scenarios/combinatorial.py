@@ -10,7 +10,7 @@ from model.ledger import to_units
 from model.market import MarketModel
 from model.mechanisms import winner_determination
 from model.params import Param
-from scenarios.panels import Panel
+from scenarios.panels import Panel, grouped_bars
 
 #: The textbook instances (Ausubel and Milgrom 2006, "The lovely but lonely Vickrey auction"):
 #: goods A = 0 and B = 1; (bidder, bundle, value).
@@ -162,16 +162,7 @@ def _winners(model):
 
 
 def _winners_chart():
-    import altair as alt  # only the dashboard draws charts
-
-    order = ["value", "bid", "payment"]
-    return (
-        alt.Chart(alt.NamedData("winners")).mark_bar()
-        .encode(x=alt.X("bidder:N", title="winning bidder"), xOffset=alt.XOffset("what:N", sort=order),
-                y=alt.Y("credits:Q"), color=alt.Color("what:N", sort=order, legend=alt.Legend(orient="bottom")),
-                tooltip=["bidder:N", "what:N", "credits:Q"])
-        .properties(width=660, height=200)
-    )
+    return grouped_bars("winners", "bidder:N", "winning bidder", ["value", "bid", "payment"])
 
 
 def combinatorial_panels():

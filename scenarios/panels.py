@@ -99,6 +99,20 @@ def lines(dataset: str, title: str, y: str) -> alt.Chart:
     )
 
 
+def grouped_bars(dataset: str, x: str, x_title: str, order: list[str]) -> alt.Chart:
+    """Bars of a (``x``, what, credits) dataset: one group per ``x`` (an altair field with its
+    type, e.g. "bidder:O"), one bar per ``what`` in ``order`` (e.g. value, bid, payment)."""
+    import altair as alt
+
+    return (
+        alt.Chart(alt.NamedData(dataset)).mark_bar()
+        .encode(x=alt.X(x, title=x_title), xOffset=alt.XOffset("what:N", sort=order), y=alt.Y("credits:Q"),
+                color=alt.Color("what:N", sort=order, legend=alt.Legend(orient="bottom")),
+                tooltip=[x, "what:N", "credits:Q"])
+        .properties(width=660, height=200)
+    )
+
+
 def pair(left: alt.Chart, right: alt.Chart) -> alt.HConcatChart:
     import altair as alt
 

@@ -8,7 +8,7 @@ from model.ledger import to_units
 from model.market import MarketModel
 from model.mechanisms import first_price, second_price
 from model.params import Param
-from scenarios.panels import Panel
+from scenarios.panels import Panel, grouped_bars
 
 STRATEGY_NAMES = ("truthful", "shade", "bne", "zic", "noisy")
 #: utility:<i> columns are reported for the first this-many bidders.
@@ -99,16 +99,7 @@ def _last_round(model):
 
 
 def _last_round_chart():
-    import altair as alt  # only the dashboard draws charts
-
-    return (
-        alt.Chart(alt.NamedData("round")).mark_bar()
-        .encode(x=alt.X("bidder:O", title="bidder"), xOffset=alt.XOffset("what:N", sort=["value", "bid", "payment"]),
-                y=alt.Y("credits:Q"),
-                color=alt.Color("what:N", sort=["value", "bid", "payment"], legend=alt.Legend(orient="bottom")),
-                tooltip=["bidder:O", "what:N", "credits:Q"])
-        .properties(width=660, height=200)
-    )
+    return grouped_bars("round", "bidder:O", "bidder", ["value", "bid", "payment"])
 
 
 def sealed_bid_panels():
