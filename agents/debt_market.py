@@ -44,10 +44,6 @@ class DebtMarket(mesa.Agent):
         if self.traded > 0:
             self.price = self.revenue / self.traded
 
-    def _room(self, agent, held: float) -> float:
-        """Principal hours an agent holding ``held`` will still take on."""
-        return agent.capacity(INTAKE_STEPS) - held
-
     def _settle(self, holder, taker, token: int, hours: float, price: float) -> bool:
         """The holder pays the taker; the hours move. False (and nothing moves) if it cannot pay."""
         ledger = self.model.ledger
@@ -114,7 +110,7 @@ class DebtMarket(mesa.Agent):
         """A taker's supply of cleanup hours: its room cut into chunks of one step's work, each
         asked at the per-hour cost of that chunk, whose wait in its queue grows chunk by chunk."""
         held = taker.held_debt()
-        room = self._room(taker, held)
+        room = taker.capacity(INTAKE_STEPS) - held           # it takes up to INTAKE_STEPS of work
         chunk = taker.capacity(1.0)
         ladder = []
         while room > 1e-9 and chunk > 0:
