@@ -7,64 +7,17 @@ welfare, money and wealth move. Every browser session builds its own model.
 
 import solara
 from mesa.visualization.solara_viz import ModelController
-from mesa.visualization.utils import update_counter
 
+from dashboard.components import LedgerTable, PanelView, ParamControl, StepCounter
+from dashboard.panels import panels_for
 from model.params import ParameterError
-from scenarios import panels
-from scenarios.live_chart import LiveChart
 from scenarios.registry import DEFAULT_SCENARIO, SCENARIOS
-
-#: Numeric parameters get a slider when their range has at most this many steps.
-SLIDER_STEPS = 1_000
 
 
 def build(name: str, values: dict, seed: int):
     """A fresh model of scenario ``name``; raises ParameterError on bad values."""
     return SCENARIOS[name](rng=seed, **values)
 
-
-@solara.component
-def ParamControl(param, value, on_value):
-    """A control generated from one Param declaration."""
-    if param.choices:
-        solara.Select(label=param.name, values=list(param.choices), value=value, on_value=on_value)
-    elif param.kind is bool:
-        solara.Checkbox(label=param.name, value=value, on_value=on_value)
-    else:
-        span = (param.high - param.low) if param.low is not None and param.high is not None else None
-        if param.kind is int and span is not None and span <= SLIDER_STEPS:
-            solara.SliderInt(param.name, value=value, min=int(param.low), max=int(param.high), on_value=on_value)
-        elif param.kind is float and span is not None and span <= 10:
-            solara.SliderFloat(param.name, value=value, min=param.low, max=param.high, step=span / 100,
-                               on_value=on_value)
-        else:
-            solara.InputText(param.name, value=str(value), on_value=on_value, continuous_update=False)
-    solara.Text(param.help, style={"font-size": "0.75em", "color": "grey"})
-
-
-@solara.component
-def StepCounter(model):
-    update_counter.get()
-    solara.Text(f"Step {model.steps}", classes=["catallaxy-step"])
-
-
-@solara.component
-def PanelView(model, panel):
-    """One panel, redrawn every step."""
-    update_counter.get()
-    datasets = panel.datasets(model)
-    with solara.Column(classes=["catallaxy-panel", f"step-{model.steps}"]):
-        solara.Markdown(f"**{panel.heading(model)}**")
-        LiveChart.element(spec=panel.template, datasets=datasets)
-
-
-@solara.component
-def LedgerTable(model):
-    update_counter.get()
-    table = panels.ledger_entries(model).to_html(index=False, float_format=lambda x: f"{x:.4g}", border=0)
-    with solara.Column(classes=["catallaxy-panel", f"step-{model.steps}"]):
-        solara.Markdown("**Latest ledger entries**")
-        solara.HTML(tag="div", unsafe_innerHTML=table)
 
 
 @solara.component
@@ -114,9 +67,7 @@ def Page():
 
     current = type(model.value)
     # Panel objects cache their chart spec: one set per session and scenario.
-    shown = solara.use_memo(
-        lambda: [*panels.standard_panels(), *current.panels(), panels.network_panel()], [current]
-    )
+    shown = solara.use_memo(lambda: panels_for(current.name), [current])
     solara.Title("Catallaxy")
     with solara.AppBar():
         solara.AppBarTitle(f"Catallaxy · {current.name}")

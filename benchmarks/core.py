@@ -29,7 +29,7 @@ import time
 import numpy as np
 from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, BoltzmannWealth
 
-from benchmarks.reference import density_clear_reference
+from testkit.reference import density_clear_reference
 from model.mechanisms import density_clear
 from scenarios.debt_tokens import DebtTokensModel
 from scenarios.sealed_bid import SealedBidModel

@@ -13,7 +13,7 @@ import statistics
 import time
 from pathlib import Path
 
-from benchmarks.browser import Dashboard, chromium, dashboard_server
+from testkit.browser import Dashboard, chromium, dashboard_server
 
 SCREENSHOT = Path(__file__).parent / "figures" / "dashboard.png"
 

@@ -4,7 +4,7 @@ For a short run (sealed-bid, 50 steps) and a long one (sealed-bid, 12,000 steps,
 it times, interleaved in each of ``REPEATS`` rounds so that the machine's drift hits them
 alike:
 
-* ``bare``     the same runs done one after another with ``scenarios.runner.run``;
+* ``bare``     the same runs done one after another with ``experiments.runner.run``;
 * ``serial``   ``sweep(...)`` in this process (workers=1);
 * ``ceiling``  the bare runs in a plain 2-process ``multiprocessing`` pool: what two cores
                of this machine give with no sweep machinery at all;
@@ -24,9 +24,9 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.browser import free_port
-from scenarios.runner import run
-from scenarios.sweeps import plan, sweep
+from testkit.browser import free_port
+from experiments.runner import run
+from experiments.sweeps import plan, sweep
 
 CASES = (("short", 50, 600), ("long", 12_000, 10))  # name, steps per run, runs
 GRID = {"bidders": [4], "rule": ["first", "second"]}
@@ -47,7 +47,7 @@ def seconds(work) -> float:
 def start_cluster(workers: int = 2) -> tuple[str, list[subprocess.Popen]]:
     """A scheduler and ``workers`` single-threaded workers on loopback, as on a real cluster."""
     address = f"tcp://127.0.0.1:{free_port()}"
-    # The same worker settings as a LocalCluster of scenarios.sweeps: no statistical profiler.
+    # The same worker settings as a LocalCluster of experiments.sweeps: no statistical profiler.
     env = {**os.environ, "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
     procs = [subprocess.Popen([BIN / "dask", "scheduler", "--host", "127.0.0.1", "--port",

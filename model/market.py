@@ -6,7 +6,6 @@ import mesa
 import numpy as np
 from mesa.experimental.scenarios import Scenario
 
-from agents.trader import Trader
 from model.ledger import Ledger, to_credits
 from model.metrics import gini, ratio
 from model.params import Param, validate
@@ -45,11 +44,9 @@ class MarketModel(mesa.Model):
     explanation: ClassVar[str] = ""
     default_steps: ClassVar[int] = 100
     params: ClassVar[tuple[Param, ...]] = ()
-    #: Dashboard panels the scenario contributes: a function returning a list of
-    #: scenarios.panels.Panel (a function, so each dashboard session gets its own).
-    panels: ClassVar[Any] = staticmethod(lambda: [])
-    #: Agent classes whose wallets count as the traders' (stepped each step; the Gini).
-    participant_types: ClassVar[tuple[type, ...]] = (Trader,)
+    #: Agent classes whose wallets count as the traders' (stepped each step; the Gini). Each
+    #: scenario names its own: the model layer knows its participants only through this.
+    participant_types: ClassVar[tuple[type, ...]] = ()
 
     def __init__(self, rng=None, scenario: Scenario | None = None, **params: Any):
         if scenario is not None:  # built from a Mesa Scenario (Mesa's ModelController resets so)
@@ -65,10 +62,17 @@ class MarketModel(mesa.Model):
         self.welfare = 0.0
         self.optimum = float("nan")
         self.revenue = 0.0
+        if not self.participant_types:
+            raise TypeError(f"{type(self).__name__} must declare participant_types, the agent classes it steps")
         self.setup()
         self.trader_accounts = np.array([t.account for t in self.traders], dtype=np.int64)
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
         self.running = True
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        """Every declared parameter's default, by name."""
+        return {p.name: p.default for p in cls.params}
 
     # hooks for scenarios ----------------------------------------------------
     @classmethod

@@ -9,7 +9,6 @@ from model.debt import DebtBook
 from model.ledger import Transfer, to_units
 from model.market import MarketModel
 from model.params import Param, ParameterError
-from scenarios.panels import Panel, history, lines, pair, series
 
 
 class DebtTokensModel(MarketModel):
@@ -182,18 +181,3 @@ shortcuts, until $D$ is back under it.
                 "token_price": lambda m: m.market.price, "crises": "crises", "in_crisis": "in_crisis",
                 "paydown_cost": "paydown_cost", "specialist_share": "specialist_share",
                 "productivity": "productivity", "health": "health", "cleanup_hours": "cleanup_hours"}
-
-
-def _debt(model):
-    return {"debt": series(history(model), ["debt_outstanding"]),
-            "share": series(history(model), ["specialist_share", "health"])}
-
-
-def debt_panels():
-    """Outstanding debt, and the share of it specialists hold, with the codebase's health."""
-    return [Panel("Debt outstanding; specialists' share and codebase health", _debt,
-                  lambda: pair(lines("debt", "outstanding principal", "hours"),
-                               lines("share", "share held by specialists, health", "share")))]
-
-
-DebtTokensModel.panels = staticmethod(debt_panels)

@@ -9,7 +9,6 @@ from model.market import MarketModel
 from model.mechanisms import arrival_order, density_clear, optimal_allocation
 from model.metrics import ratio
 from model.params import Param
-from scenarios.panels import Panel, history, lines, series
 
 
 class EfficiencyModel(MarketModel):
@@ -30,6 +29,7 @@ class EfficiencyModel(MarketModel):
 
     name = "efficiency"
     summary = "seed 000's experiment: value-density market vs arrival-order planner vs exact optimum"
+    participant_types = (Trader,)
     default_steps = 200
     explanation = r"""
 **Clearing by value density (seed 000).** Agent $i$ wants $q_i$ units, all or nothing, worth
@@ -96,16 +96,3 @@ smoothness floor (price of anarchy, Roughgarden 2015).
             "contention": lambda m: m.scenario.agents / m.scenario.units,
             "demand": "demand",
         }
-
-
-def _allocators(model):
-    renamed = {"welfare": "market", "naive_welfare": "naive planner"}
-    return {"allocators": series(history(model), ["optimum", "welfare", "naive_welfare"], renamed)}
-
-
-def efficiency_panels():
-    """Market, naive planner and exact optimum, step by step."""
-    return [Panel("Market vs naive planner vs optimum", _allocators, lambda: lines("allocators", "welfare", "credits"))]
-
-
-EfficiencyModel.panels = staticmethod(efficiency_panels)

@@ -10,7 +10,6 @@ from model.ledger import to_credits, to_units
 from model.market import MarketModel
 from model.mdp import ENVIRONMENTS, greedy_return, value_iteration
 from model.params import Param, ParameterError
-from scenarios.panels import Panel, history, lines, pair, series
 
 #: Wins over which bid_gap is measured.
 WINDOW = 50
@@ -191,18 +190,3 @@ the optimal policy.
     def extra_reporters(self):
         return {name: name for name in ("episode_return", "greedy_return", "optimal_return", "bid_gap",
                                         "live_agents")}
-
-
-def _learning(model):
-    return {"returns": series(history(model), ["episode_return", "greedy_return", "optimal_return"]),
-            "gap": series(history(model), ["bid_gap"])}
-
-
-def hayek_panels():
-    """Returns against the optimum, and how far winning bids are from V*."""
-    return [Panel("Learning: returns and bid gap", _learning,
-                  lambda: pair(lines("returns", "episode and greedy return vs optimal", "return"),
-                               lines("gap", "mean |winning bid - V*(s)|", "credits")))]
-
-
-HayekMachineModel.panels = staticmethod(hayek_panels)

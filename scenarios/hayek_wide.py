@@ -9,7 +9,6 @@ from model.ledger import Transfer, to_credits, to_units
 from model.market import MarketModel
 from model.mechanisms import fisher_equilibrium
 from model.params import Param
-from scenarios.panels import Panel, history, lines, series
 
 GOODS = ("raw", "intermediate")
 RAW, INTERMEDIATE = 0, 1
@@ -193,17 +192,3 @@ near the value of what it becomes, $p_{raw} \approx \pi_{smith}\, p_{int}$, $p_{
         reporters = {f"value:{good}": (lambda m, j=j: float(m.value[j])) for j, good in enumerate(GOODS)}
         reporters["fisher_iterations"] = lambda m: m.goods_market.iterations
         return reporters
-
-
-def _prices(model):
-    frame = history(model)
-    return {"chain": series(frame, ["price:raw", "value:raw", "price:intermediate", "value:intermediate"])}
-
-
-def wide_panels():
-    """Prices of raw and intermediate goods against the value of one more unit of each."""
-    return [Panel("Prices by backpropagation: price vs value of each good", _prices,
-                  lambda: lines("chain", "price and value per unit", "credits"))]
-
-
-HayekWideModel.panels = staticmethod(wide_panels)

@@ -14,7 +14,6 @@ from model.market import MarketModel
 from model.mechanisms import optimal_resource_allocation
 from model.mechanisms.planners import MAX_LP_CELLS
 from model.params import Param, ParameterError
-from scenarios.panels import Panel, history, lines, series
 
 #: Steps over which volatility:<resource> = Var(P) / E[P] is measured.
 VOLATILITY_WINDOW = 20
@@ -217,21 +216,3 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
         prices = prices[np.isfinite(prices)]
         mean = prices.mean() if prices.size else 0.0
         return float(prices.var() / mean) if mean > 0 else float("nan")
-
-
-def _utilisation(model):
-    frame = history(model)
-    return {"util": series(frame, [c for c in frame.columns if c.startswith("util:")])}
-
-
-def _runaway(model):
-    return {"spend": series(history(model), ["runaway_spend", "minted", "burned"])}
-
-
-def resource_panels():
-    """Utilisation per resource, and what the treasury minted, what was burned and what runaways spent."""
-    return [Panel("Utilisation (units used / capacity)", _utilisation, lambda: lines("util", "utilisation", "share")),
-            Panel("Money: minted, burned, runaway spend", _runaway, lambda: lines("spend", "per step", "credits"))]
-
-
-ResourceTradingModel.panels = staticmethod(resource_panels)

@@ -8,7 +8,6 @@ from model.ledger import to_units
 from model.market import MarketModel
 from model.mechanisms import first_price, second_price
 from model.params import Param
-from scenarios.panels import Panel, grouped_bars
 
 STRATEGY_NAMES = ("truthful", "shade", "bne", "zic", "noisy")
 #: utility:<i> columns are reported for the first this-many bidders.
@@ -28,6 +27,7 @@ class SealedBidModel(MarketModel):
 
     name = "sealed-bid"
     summary = "one item per step, first-price or Vickrey; watch revenue equivalence and truthfulness"
+    participant_types = (Trader,)
     default_steps = 1000
     explanation = r"""
 **Sealed-bid auction of one item.** Each step every bidder draws a private value
@@ -87,25 +87,3 @@ $\mathbb{E}[\text{revenue}] = \frac{n-1}{n+1}$ and both are efficient
         for i, bidder in enumerate(self.bidders[:UTILITY_COLUMNS]):
             reporters[f"utility:{i}"] = lambda m, b=bidder: b.utility
         return reporters
-
-
-def _last_round(model):
-    auction = model.markets["item"]
-    shown = model.bidders[:UTILITY_COLUMNS] if auction.last_clearing is not None else []
-    paid = auction.last_clearing.payments if auction.last_clearing is not None else []
-    rows = [(i, what, amount) for i, b in enumerate(shown)
-            for what, amount in (("value", b.valuation), ("bid", b.last_bid), ("payment", paid[i]))]
-    return {"round": pd.DataFrame(rows, columns=["bidder", "what", "credits"])}
-
-
-def _last_round_chart():
-    return grouped_bars("round", "bidder:O", "bidder", ["value", "bid", "payment"])
-
-
-def sealed_bid_panels():
-    """The last round: each bidder's value, bid and payment (the first 16 bidders)."""
-    return [Panel("Last round: value vs bid vs payment", _last_round, _last_round_chart,
-                  caption=lambda m: f"winner: bidder {m.winner}")]
-
-
-SealedBidModel.panels = staticmethod(sealed_bid_panels)

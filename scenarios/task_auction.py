@@ -13,7 +13,6 @@ from model.market import MarketModel
 from model.params import Param, ParameterError
 from model.reward import TaskContract, check_weights
 from model.tasks import NO_SKILL, OPEN, TaskBook
-from scenarios.panels import Panel, history, lines, series
 
 #: Chance that a task needs a second skill.
 SECOND_SKILL = 0.3
@@ -225,15 +224,3 @@ knows everything (an exact assignment problem).
     def extra_reporters(self):
         return {name: name for name in ("throughput", "backlog", "mean_latency", "quality", "value_delivered",
                                         "cost_incurred", "adapt_steps", "urgent_served", "specialization")}
-
-
-def _flow(model):
-    return {"flow": series(history(model), ["throughput", "backlog"])}
-
-
-def task_auction_panels():
-    """Throughput and backlog, step by step."""
-    return [Panel("Tasks delivered and waiting", _flow, lambda: lines("flow", "throughput and backlog", "tasks"))]
-
-
-TaskAuctionModel.panels = staticmethod(task_auction_panels)

@@ -4,7 +4,7 @@ import pytest
 
 from model.params import ParameterError
 from scenarios.combinatorial import CombinatorialModel
-from scenarios.runner import run
+from experiments.runner import run
 
 
 def test_vcg_revenue_is_zero_though_values_are_positive():
@@ -59,14 +59,3 @@ def test_bad_parameters(params, message):
     with pytest.raises(ParameterError) as err:
         CombinatorialModel(rng=0, **params)
     assert message in str(err.value)
-
-
-def test_the_winners_panel_shows_value_bid_and_payment():
-    # losers-collude with the ring: bidders 1 and 2 each value their good at 0.5, bid 2, pay 0.
-    from scenarios.combinatorial import _winners
-
-    model = CombinatorialModel(rng=0, generator="losers-collude", collusion=True)
-    model.step()
-    table = _winners(model)["winners"].pivot(index="bidder", columns="what", values="credits")
-    assert table.to_dict("index") == {"bidder 1": {"bid": 2.0, "payment": 0.0, "value": 0.5},
-                                      "bidder 2": {"bid": 2.0, "payment": 0.0, "value": 0.5}}

@@ -11,7 +11,7 @@ from model.debt import DebtBook
 from model.ledger import to_units
 from model.params import ParameterError
 from scenarios.debt_tokens import DebtTokensModel
-from scenarios.runner import run
+from experiments.runner import run
 
 CATALLAXY = Path(sys.executable).parent / "catallaxy"
 

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from scenarios.runner import run
-from scenarios.seed000_figures import figure2, figure3
+from experiments.runner import run
 
 
 def test_optimum_bounds_both_allocators_every_step():
@@ -31,14 +30,6 @@ def test_heterogeneous_shading_costs_welfare():
 def test_money_is_conserved():
     frame = run("efficiency", steps=100, seed=2, agents=30, budget=3)
     assert np.allclose(frame.money_supply, 30 * 3)
-
-
-def test_figures_are_written_and_deterministic(tmp_path):
-    paths = figure2(tmp_path / "a", seed=5, trials=10) + figure3(tmp_path / "a", seed=5, trials=10)
-    again = figure2(tmp_path / "b", seed=5, trials=10)
-    assert all(p.stat().st_size > 0 for p in paths)
-    assert (tmp_path / "a/fig2.csv").read_bytes() == (tmp_path / "b/fig2.csv").read_bytes()
-    assert (tmp_path / "a/fig2.png").read_bytes() == (tmp_path / "b/fig2.png").read_bytes()
 
 
 @pytest.mark.parametrize("params", [dict(units=0), dict(agents=-1), dict(strategy="bne"), dict(shading=1.5)])

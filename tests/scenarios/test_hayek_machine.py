@@ -13,7 +13,7 @@ from model.ledger import to_units
 from model.mdp import chain, grid, value_iteration
 from model.params import ParameterError
 from scenarios.hayek_machine import HayekMachineModel
-from scenarios.runner import run
+from experiments.runner import run
 
 CATALLAXY = Path(sys.executable).parent / "catallaxy"
 

@@ -9,7 +9,7 @@ import pytest
 
 from model.params import ParameterError
 from scenarios.hayek_wide import HayekWideModel
-from scenarios.runner import run
+from experiments.runner import run
 
 CATALLAXY = Path(sys.executable).parent / "catallaxy"
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from model.params import ParameterError
-from scenarios.runner import run
+from experiments.runner import run
 
 STEPS = 20_000
 

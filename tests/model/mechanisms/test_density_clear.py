@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.reference import density_clear_reference
+from testkit.reference import density_clear_reference
 from model.mechanisms import MechanismInputError, density_clear, uniform_price
 
 

@@ -20,10 +20,10 @@ import pandas as pd
 from tqdm import tqdm
 
 from model.params import ParameterError
-from scenarios.grid import check_grid, grid_points, run_seed
+from experiments.grid import check_grid, grid_points, run_seed
 from scenarios.registry import get_scenario
-from scenarios.runner import check_output_path, run
-from scenarios.sweep_store import ResultStore
+from experiments.runner import check_output_path, run
+from experiments.sweep_store import ResultStore
 
 
 @dataclass(frozen=True)

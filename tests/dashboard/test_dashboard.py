@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from benchmarks.browser import Dashboard, chromium, dashboard_server
+from testkit.browser import Dashboard, chromium, dashboard_server
 from scenarios.registry import DEFAULT_SCENARIO, SCENARIOS
 
 

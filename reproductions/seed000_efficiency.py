@@ -12,7 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scenarios.runner import run, write_table
+from experiments.runner import run
+from experiments.stats import mean_ci
+from reproductions.output import save
 
 #: Contention levels n/m of Figure 2.
 CONTENTION = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
@@ -26,16 +28,6 @@ SMOOTHNESS_FLOOR = 1 - 1 / math.e
 def point_seed(seed: int, index: int) -> int:
     """The seed of the run behind point ``index`` of a figure."""
     return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
-
-
-def mean_ci(sample: pd.Series) -> tuple[float, float, float]:
-    """Mean and 95% Student-t confidence interval of ``sample``."""
-    from scipy import stats  # imported on use: it adds ~0.5 s to every CLI start
-
-    sample = sample.dropna()
-    mean = float(sample.mean())
-    half = float(stats.t.ppf(0.975, len(sample) - 1) * stats.sem(sample)) if len(sample) > 1 else 0.0
-    return mean, mean - half, mean + half
 
 
 def _points(x_name: str, x: float, run_frame: pd.DataFrame, series: dict[str, str]) -> list[dict]:
@@ -59,7 +51,7 @@ def figure2(out_dir: Path, seed: int = 0, trials: int = 200, units: int = 20) ->
     table = pd.DataFrame(rows)
     figure = _plot(table, "contention", "contention n/m (agents per unit of supply)",
                    f"Seed 000, Figure 2: efficiency vs contention (m = {units}, {trials} instances/point)")
-    return _save(out_dir, "fig2", table, figure)
+    return save(out_dir, "fig2", table, figure)
 
 
 def figure3(out_dir: Path, seed: int = 0, trials: int = 200, units: int = 20,
@@ -77,7 +69,7 @@ def figure3(out_dir: Path, seed: int = 0, trials: int = 200, units: int = 20,
     axes = figure.axes[0]
     axes.axhline(SMOOTHNESS_FLOOR, color="grey", linestyle="--", label="smoothness floor 1 - 1/e")
     axes.legend(loc="lower left")
-    return _save(out_dir, "fig3", table, figure)
+    return save(out_dir, "fig3", table, figure)
 
 
 def _plot(table: pd.DataFrame, x: str, xlabel: str, title: str):
@@ -98,14 +90,6 @@ def _plot(table: pd.DataFrame, x: str, xlabel: str, title: str):
     axes.legend(loc="lower left")
     figure.tight_layout()
     return figure
-
-
-def _save(out_dir: Path, stem: str, table: pd.DataFrame, figure) -> list[Path]:
-    out_dir = Path(out_dir)
-    csv = write_table(table, out_dir / f"{stem}.csv")
-    png = out_dir / f"{stem}.png"
-    figure.savefig(png, metadata={"Software": None})
-    return [png, csv]
 
 
 REPRODUCTIONS = {"seed000-fig2": figure2, "seed000-fig3": figure3}

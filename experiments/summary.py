@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from experiments.stats import t_half_width
 from model.params import ParameterError
 
 
@@ -17,8 +18,6 @@ def summarize_sweep(table: pd.DataFrame, by: list[str], metrics: list[str] | Non
         >>> summarize_sweep(t, ["k"])[["k", "metric", "runs", "mean"]].values.tolist()
         [[1, 'mean:x', 2, 2.0], [2, 'mean:x', 2, 5.0]]
     """
-    from scipy import stats  # imported on use: it adds ~0.5 s to every CLI start
-
     missing = [c for c in by if c not in table.columns]
     if missing:
         raise ParameterError(f"--by names {', '.join(missing)}, not columns of the sweep; "
@@ -28,9 +27,9 @@ def summarize_sweep(table: pd.DataFrame, by: list[str], metrics: list[str] | Non
     long = ok.melt(id_vars=by, value_vars=metrics, var_name="metric", value_name="value")
     grouped = long.groupby([*by, "metric"], sort=True).value
     result = grouped.agg(runs="count", mean="mean", sd="std").reset_index()
-    half = stats.t.ppf(0.975, (result.runs - 1).clip(lower=1)) * result.sd / result.runs.pow(0.5)
-    result["ci_low"] = result["mean"] - half.where(result.runs > 1)
-    result["ci_high"] = result["mean"] + half.where(result.runs > 1)
+    half = t_half_width(result.sd, result.runs)
+    result["ci_low"] = result["mean"] - half
+    result["ci_high"] = result["mean"] + half
     return result.drop(columns="sd")
 
 

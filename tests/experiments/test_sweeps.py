@@ -10,13 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from benchmarks.browser import free_port
+from testkit.browser import free_port
 from model.params import Param, ParameterError
 from scenarios import registry
-from scenarios.grid import parse_grid, run_seed
+from experiments.grid import parse_grid, run_seed
 from scenarios.sealed_bid import SealedBidModel
-from scenarios.summary import summarize_sweep
-from scenarios.sweeps import plan, sweep
+from experiments.summary import summarize_sweep
+from experiments.sweeps import plan, sweep
 
 BIN = Path(sys.executable).parent
 PARAMS = SealedBidModel.params

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from model.mechanisms.congestion import congestion_price, interior_equilibrium, stability_index
-from scenarios.runner import run, write_table
+from experiments.runner import run, write_table
+from reproductions.output import save_figure
 
 AGENTS, CAPACITY, BASE = 100, 100, 1.0
 REWARD_A, REWARD_B = 20.5, 20.0      # high enough that every agent buys a unit every step
@@ -76,9 +77,8 @@ def stability(out_dir: Path, seed: int = 0, trials: int = 1, grid_k=K, grid_omeg
     table = pd.DataFrame(rows)
     out_dir = Path(out_dir)
     csv = write_table(table, out_dir / "seed002-stability.csv")
-    region, usage = out_dir / "seed002-stability.png", out_dir / "seed002-equilibrium.png"
-    plot_region(table, grid_tau).savefig(region, metadata={"Software": None})
-    plot_usage(table, grid_tau).savefig(usage, metadata={"Software": None})
+    region = save_figure(plot_region(table, grid_tau), out_dir / "seed002-stability.png")
+    usage = save_figure(plot_usage(table, grid_tau), out_dir / "seed002-equilibrium.png")
     return [region, usage, csv]
 
 

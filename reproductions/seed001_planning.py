@@ -16,14 +16,14 @@ For each N and metric: mean, 95% Student-t interval and Welch's t-test of market
 planner (scipy.stats.ttest_ind with equal_var=False).
 """
 
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from scenarios.runner import write_table
-from scenarios.seed000_figures import mean_ci
+from experiments.runner import write_table
+from experiments.stats import mean_ci, welch_p
+from reproductions.output import save_figure
 
 FLEET_SIZES = (5, 10, 20, 50, 100, 200)
 STEPS = 150
@@ -36,7 +36,7 @@ def planning_vs_market(out_dir: Path, seed: int = 0, trials: int = 20, workers: 
                        fleet_sizes=FLEET_SIZES, steps: int = STEPS) -> list[Path]:
     """Run the experiment; write ``seed001-runs.csv`` (one row per run), ``seed001.csv``
     (mean, interval and Welch p-value per N and metric) and ``seed001.png``."""
-    from scenarios.sweeps import sweep  # Dask, tqdm and pyarrow load only when needed
+    from experiments.sweeps import sweep  # Dask, tqdm and pyarrow load only when needed
 
     runs = []
     for n in fleet_sizes:
@@ -57,16 +57,11 @@ def planning_vs_market(out_dir: Path, seed: int = 0, trials: int = 20, workers: 
     summary = compare(runs)
     out_dir = Path(out_dir)
     paths = [write_table(runs, out_dir / "seed001-runs.csv"), write_table(summary, out_dir / "seed001.csv")]
-    figure = plot(summary, trials)
-    png = out_dir / "seed001.png"
-    figure.savefig(png, metadata={"Software": None})
-    return [png, *paths]
+    return [save_figure(plot(summary, trials), out_dir / "seed001.png"), *paths]
 
 
 def compare(runs: pd.DataFrame) -> pd.DataFrame:
     """Per fleet size and metric: each allocator's mean and 95% interval, and Welch's p."""
-    from scipy import stats
-
     rows = []
     runs = runs[runs.allocator != "omniscient"]
     for (n, metric), group in runs.melt(id_vars=["workers", "allocator"], value_vars=list(METRICS),
@@ -78,11 +73,8 @@ def compare(runs: pd.DataFrame) -> pd.DataFrame:
             mean, low, high = mean_ci(sample) if len(sample) else (np.nan,) * 3
             row.update({f"{name}_mean": mean, f"{name}_ci_low": low, f"{name}_ci_high": high,
                         f"{name}_runs": len(sample)})
-        with warnings.catch_warnings():  # identical samples: scipy warns, and p is NaN or 0 as it should be
-            warnings.simplefilter("ignore", RuntimeWarning)
-            enough = min(len(market), len(planner)) > 1
-            p = stats.ttest_ind(market, planner, equal_var=False).pvalue if enough else np.nan
-        row["welch_p"] = float(p)
+        p = welch_p(market, planner)
+        row["welch_p"] = p
         row["better"] = _better(metric, row["market_mean"], row["planner_mean"], p)
         rows.append(row)
     return pd.DataFrame(rows)

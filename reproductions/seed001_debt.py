@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scenarios.runner import write_table
-from scenarios.seed000_figures import mean_ci
+from experiments.runner import write_table
+from experiments.stats import mean_ci, welch_p
+from reproductions.output import save_figure
 
 INTEREST = (0.01, 0.03, 0.05, 0.1)
 TRADING = ("off", "auction", "cda")
@@ -25,12 +26,10 @@ METRICS = {"debt": "mean outstanding debt (hours)", "crises": "crises started",
 def debt_trading(out_dir: Path, seed: int = 0, trials: int = 20, workers: int = 1, interest=INTEREST,
                  steps: int = STEPS) -> list[Path]:
     """Run the comparison; write seed001-debt-runs.csv, seed001-debt.csv and seed001-debt.png."""
-    from scipy import stats
-
     from scenarios.registry import get_scenario
-    from scenarios.sweeps import sweep
+    from experiments.sweeps import sweep
 
-    features = get_scenario("debt-tokens").params[0].default
+    features = get_scenario("debt-tokens").defaults()["features"]
     table = sweep("debt-tokens", {"interest": list(interest), "trading": list(TRADING)}, seeds=trials, steps=steps,
                   base_seed=seed, workers=workers, paired=("trading",))
     if (table.status != "ok").any():
@@ -46,15 +45,13 @@ def debt_trading(out_dir: Path, seed: int = 0, trials: int = 20, workers: int = 
         baseline = runs[(runs.interest == rate) & (runs.trading == "off")]
         for metric in METRICS:
             mean, low, high = mean_ci(group[metric])
-            p = stats.ttest_ind(group[metric], baseline[metric], equal_var=False).pvalue if trading != "off" else np.nan
+            p = welch_p(group[metric], baseline[metric]) if trading != "off" else np.nan
             rows.append({"interest": rate, "trading": trading, "metric": metric, "mean": mean, "ci_low": low,
                          "ci_high": high, "welch_p_vs_off": p})
     summary = pd.DataFrame(rows)
     out_dir = Path(out_dir)
     paths = [write_table(runs, out_dir / "seed001-debt-runs.csv"), write_table(summary, out_dir / "seed001-debt.csv")]
-    png = out_dir / "seed001-debt.png"
-    plot(summary, trials).savefig(png, metadata={"Software": None})
-    return [png, *paths]
+    return [save_figure(plot(summary, trials), out_dir / "seed001-debt.png"), *paths]
 
 
 def plot(summary: pd.DataFrame, trials: int):

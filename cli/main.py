@@ -9,9 +9,9 @@ import pandas as pd
 
 from model.params import ParameterError, parse_assignment
 from scenarios.registry import SCENARIOS, get_scenario
-from scenarios.runner import check_output_path, run, summarize, write_table
-from scenarios.grid import check_grid, parse_grid
-from scenarios.reproductions import REPRODUCTIONS
+from experiments.runner import check_output_path, run, summarize, write_table
+from experiments.grid import check_grid, parse_grid
+from reproductions import REPRODUCTIONS
 
 
 class UsageError(Exception):
@@ -98,7 +98,7 @@ def cmd_run(args) -> None:
 
 
 def cmd_sweep(args) -> int:
-    from scenarios.sweeps import sweep  # Dask, tqdm and pyarrow load only for sweeps
+    from experiments.sweeps import sweep  # Dask, tqdm and pyarrow load only for sweeps
 
     model = get_scenario(args.scenario)
     grid = parse_grid(model.params, args.grid, args.scenario)
@@ -119,7 +119,7 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_summarize(args) -> None:
-    from scenarios.summary import read_sweep, summarize_sweep
+    from experiments.summary import read_sweep, summarize_sweep
 
     table = read_sweep(args.table)
     metrics = args.metrics.split(",") if args.metrics else None
