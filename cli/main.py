@@ -9,7 +9,7 @@ import pandas as pd
 
 from model.params import ParameterError, parse_assignment
 from scenarios.registry import SCENARIOS, get_scenario
-from experiments.runner import check_output_path, run, summarize, write_table
+from experiments.runner import check_output_path, check_seed, simulate, summarize, write_table
 from experiments.grid import check_grid, parse_grid
 from reproductions import REPRODUCTIONS
 
@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--resume", action="store_true", help="finish an interrupted sweep")
     sw.add_argument("--workers", type=int, default=1, help="processes on this machine (Dask LocalCluster)")
     sw.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://host:8786")
+    sw.add_argument("--yes", action="store_true", help="confirm a sweep of more than 100,000 runs")
 
     su = commands.add_parser("summarize", help="mean and 95%% CI of each metric per grid point")
     su.add_argument("table", type=Path)
@@ -90,25 +91,30 @@ def cmd_run(args) -> None:
     params = dict(parse_assignment(a) for a in args.assignments)
     if args.out is not None:
         check_output_path(args.out)
-    frame = run(args.scenario, steps=args.steps, seed=args.seed, **params)
+    model = simulate(args.scenario, steps=args.steps, seed=args.seed, progress=sys.stderr.isatty(), **params)
+    frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     print(f"{args.scenario}: {len(frame)} steps, seed {args.seed}")
     print(summarize(frame).to_string(float_format=lambda x: f"{x:.4g}"))
+    for name, seconds in model.timings().items():   # wall time is not a result: stderr, not the rows
+        print(f"timing: {name}: {seconds:.3f} s", file=sys.stderr)
     if args.out is not None:
         print(f"wrote {write_table(frame, args.out)}")
 
 
 def cmd_sweep(args) -> int:
-    from experiments.sweeps import sweep  # Dask, tqdm and pyarrow load only for sweeps
+    from experiments.sweeps import MAX_RUNS, sweep  # Dask and pyarrow load only for sweeps
 
     model = get_scenario(args.scenario)
     grid = parse_grid(model.params, args.grid, args.scenario)
     fixed = dict(parse_assignment(a) for a in args.assignments)
+    both = sorted(set(fixed) & set(grid))
+    if both:
+        raise ParameterError(f"{', '.join(both)} is given both by --grid and by --set; use one")
     grid.update(check_grid(model.params, {name: [value] for name, value in fixed.items()}, args.scenario))
-    if args.workers < 1:
-        raise ParameterError(f"--workers must be at least 1; got {args.workers}")
     table = sweep(args.scenario, grid, seeds=args.seeds, steps=args.steps, base_seed=args.seed, out=args.out,
                   per_step=args.per_step, resume=args.resume, workers=args.workers, scheduler=args.scheduler,
-                  progress=True, paired=tuple(n.strip() for n in args.paired.split(",") if n.strip()))
+                  progress=True, paired=tuple(n.strip() for n in args.paired.split(",") if n.strip()),
+                  max_runs=None if args.yes else MAX_RUNS)
     failed = int((table.status != "ok").sum())
     print(f"wrote {args.out}: {len(table)} runs, {failed} failed")
     if failed:
@@ -122,7 +128,7 @@ def cmd_summarize(args) -> None:
     from experiments.summary import read_sweep, summarize_sweep
 
     table = read_sweep(args.table)
-    metrics = args.metrics.split(",") if args.metrics else None
+    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics else None
     summary = summarize_sweep(table, [c.strip() for c in args.by.split(",") if c.strip()], metrics)
     print(summary.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
     if args.out is not None:
@@ -134,6 +140,7 @@ def cmd_reproduce(args) -> None:
         raise ParameterError(f"--trials must be at least 2; got {args.trials}")
     if args.workers < 1:
         raise ParameterError(f"--workers must be at least 1; got {args.workers}")
+    check_seed(args.seed)
     make = REPRODUCTIONS[args.figure]
     options = {"seed": args.seed}
     if args.trials is not None:
@@ -142,6 +149,8 @@ def cmd_reproduce(args) -> None:
         if "workers" not in inspect.signature(make).parameters:
             raise ParameterError(f"{args.figure} runs in one process; --workers does not apply to it")
         options["workers"] = args.workers
+    if "progress" in inspect.signature(make).parameters:
+        options["progress"] = sys.stderr.isatty()
     check_output_path(args.out / f"{args.figure}.csv")  # fail before the work, not after
     for path in make(args.out, **options):
         print(f"wrote {path}")
@@ -151,17 +160,26 @@ COMMANDS = {"list": cmd_list, "show": cmd_show, "run": cmd_run, "sweep": cmd_swe
             "summarize": cmd_summarize, "reproduce": cmd_reproduce}
 
 
+#: Exit codes: 0 done; 1 some sweep runs failed (they are in the table); 2 the input was
+#: refused and nothing ran; 3 results could not be stored (finished runs kept: --resume);
+#: 130 interrupted (--resume finishes a sweep).
+EXIT_RUNS_FAILED, EXIT_INPUT, EXIT_STORAGE, EXIT_INTERRUPTED = 1, 2, 3, 130
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the exit code (2 for any mistake in the input)."""
+    """Entry point; returns the exit code (see EXIT_*)."""
     try:
         args = build_parser().parse_args(argv)
         code = COMMANDS[args.command](args)
     except (UsageError, ValueError) as err:
         print(f"catallaxy: error: {err}", file=sys.stderr)
-        return 2
+        return EXIT_INPUT
+    except OSError as err:   # StorageError, or a file that vanished under us
+        print(f"catallaxy: error: {err}", file=sys.stderr)
+        return EXIT_STORAGE
     except KeyboardInterrupt:
         print("catallaxy: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     return code or 0
 
 

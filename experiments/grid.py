@@ -10,6 +10,9 @@ import numpy as np
 
 from model.params import Param, ParameterError, parse_assignment, validate
 
+#: Values one grid axis may have.
+MAX_AXIS_VALUES = 10_000
+
 
 def parse_values(param: Param, text: str) -> list[Any]:
     """The values of one grid axis: ``a,b,c`` (a list) or ``start:stop:count`` (evenly
@@ -29,6 +32,9 @@ def parse_values(param: Param, text: str) -> list[Any]:
             raise ParameterError(
                 f"grid for {param.name} must be a list a,b,c or a range start:stop:count; got {text!r}"
             ) from None
+        if count > MAX_AXIS_VALUES:
+            raise ParameterError(f"grid for {param.name} asks for {count:,} values; at most {MAX_AXIS_VALUES:,} "
+                                 "per parameter")
         raw = [round(float(x), 12) for x in np.linspace(start, stop, count)]
         if param.kind is int:
             raw = [int(x) if float(x).is_integer() else x for x in raw]
@@ -36,8 +42,18 @@ def parse_values(param: Param, text: str) -> list[Any]:
         raw = [v.strip() for v in text.split(",")]
         if any(v == "" for v in raw):
             raise ParameterError(f"grid for {param.name} has an empty value: {text!r}")
-    values = [param.coerce(v) for v in raw]
-    return list(dict.fromkeys(values))  # keep order, drop repeats
+    return _distinct(param, [param.coerce(v) for v in raw], text)
+
+
+def _distinct(param: Param, values: list, given) -> list:
+    """The values, refusing repeats (``bidders=2,2,2`` would silently be one point; a range
+    whose rounding makes two values equal too)."""
+    seen = {}
+    for value in values:
+        if value in seen:
+            raise ParameterError(f"grid for {param.name} names {value!r} twice ({given!r}); give each value once")
+        seen[value] = True
+    return values
 
 
 def parse_grid(params: Sequence[Param], specs: Sequence[str], owner: str) -> dict[str, list[Any]]:
@@ -61,7 +77,9 @@ def check_grid(params: Sequence[Param], grid: Mapping[str, Sequence[Any]], owner
         validate(params, {name: known[name].default} if name in known else {name: None}, owner)
         if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
             raise ParameterError(f"grid for {name} must be a non-empty list of values")
-        checked[name] = list(dict.fromkeys(known[name].coerce(v) for v in values))
+        if len(values) > MAX_AXIS_VALUES:
+            raise ParameterError(f"grid for {name} has {len(values):,} values; at most {MAX_AXIS_VALUES:,}")
+        checked[name] = _distinct(known[name], [known[name].coerce(v) for v in values], list(values))
     return checked
 
 

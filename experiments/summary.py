@@ -14,15 +14,31 @@ def summarize_sweep(table: pd.DataFrame, by: list[str], metrics: list[str] | Non
     Only successful runs count. ``metrics`` defaults to every ``mean:`` and ``final:`` column.
 
     Example:
-        >>> t = pd.DataFrame({"k": [1, 1, 2, 2], "status": "ok", "mean:x": [1.0, 3.0, 5.0, 5.0]})
+        >>> t = pd.DataFrame({"run_id": range(4), "k": [1, 1, 2, 2], "status": "ok", "mean:x": [1.0, 3.0, 5.0, 5.0]})
         >>> summarize_sweep(t, ["k"])[["k", "metric", "runs", "mean"]].values.tolist()
         [[1, 'mean:x', 2, 2.0], [2, 'mean:x', 2, 5.0]]
     """
+    if "status" not in table.columns or "run_id" not in table.columns:
+        raise ParameterError("this is not a sweep's run table (it has no run_id and status columns); summarize "
+                             "reads what catallaxy sweep writes")
+    grid_columns = [c for c in table.columns if ":" not in c]
+    if not by:
+        raise ParameterError(f"--by needs at least one grid column; the sweep has: {', '.join(grid_columns)}")
+    metric_like = [c for c in by if ":" in c]
+    if metric_like:
+        raise ParameterError(f"--by takes grid columns, not metrics: {', '.join(metric_like)}")
     missing = [c for c in by if c not in table.columns]
     if missing:
         raise ParameterError(f"--by names {', '.join(missing)}, not columns of the sweep; "
-                             f"it has: {', '.join(c for c in table.columns if ':' not in c)}")
+                             f"it has: {', '.join(grid_columns)}")
     metrics = metrics or [c for c in table.columns if c.startswith(("mean:", "final:"))]
+    unknown = [m for m in metrics if m not in table.columns]
+    if unknown:
+        raise ParameterError(f"--metrics names {', '.join(unknown)}, not columns of the sweep; metrics are the "
+                             "mean:<column> and final:<column> columns")
+    text = [m for m in metrics if not pd.api.types.is_numeric_dtype(table[m])]
+    if text:
+        raise ParameterError(f"--metrics must be numeric columns; {', '.join(text)} is not")
     ok = table[table.status == "ok"]
     long = ok.melt(id_vars=by, value_vars=metrics, var_name="metric", value_name="value")
     grouped = long.groupby([*by, "metric"], sort=True).value

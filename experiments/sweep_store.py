@@ -50,6 +50,9 @@ class ResultStore:
             _atomic_write_text(recorded, self.manifest)
             return set()
         if self.parts.exists():
+            if not recorded.exists():
+                raise ParameterError(f"{self.parts} has part files but no manifest.json, so it cannot be checked "
+                                     f"against this sweep; move the folder away to start over")
             before = recorded.read_text()
         elif self.path.exists():  # finished earlier
             before = (pq.read_schema(self.path).metadata or {}).get(self.MANIFEST_KEY, b"").decode()
@@ -63,11 +66,10 @@ class ResultStore:
         return self.done()
 
     def done(self) -> set[int]:
+        """The run ids already stored, in the part files and in a finished output."""
         ids: set[int] = set()
-        for part in self._part_files():
-            ids.update(pq.read_table(part, columns=["run_id"]).column("run_id").to_pylist())
-        if self.path.exists():
-            ids.update(pq.read_table(self.path, columns=["run_id"]).column("run_id").to_pylist())
+        for part in self._part_files() + ([self.path] if self.path.exists() else []):
+            ids.update(_read(part, columns=["run_id"]).column("run_id").to_pylist())
         return ids
 
     def add(self, rows: pd.DataFrame) -> None:
@@ -88,23 +90,31 @@ class ResultStore:
     def close(self, sort: bool = True) -> Path:
         """Merge everything into ``path`` and remove the parts.
 
-        With ``sort`` (the one-row-per-run table) the rows are ordered by run_id; without
-        it (the per-step table, which can be large) parts are copied one at a time.
+        Parts may hold different columns (grid points of a scenario report different ones,
+        e.g. ``utility:3`` only with four bidders or more): the merge takes the union of the
+        columns, missing values null. With ``sort`` (the one-row-per-run table) the rows are
+        ordered by run_id; without it (the per-step table, which can be large) parts are
+        copied one at a time. The parts are removed only once the output is in place, so a
+        failed merge loses nothing and a resume merges again.
         """
         self.flush()
         sources = self._part_files() + ([self.path] if self.path.exists() else [])
+        if not sources:
+            shutil.rmtree(self.parts, ignore_errors=True)
+            return self.path
         tmp = self.path.with_name(f".{self.path.name}.tmp")
-        if sources and sort:
-            tables = [pq.read_table(p) for p in sources]
-            merged = pa.concat_tables(tables, promote_options="permissive").sort_by("run_id")
-            pq.write_table(self._with_manifest(merged.schema, merged), tmp)
-        elif sources:
-            schema = self._with_manifest(pq.read_schema(sources[0]))
-            with pq.ParquetWriter(tmp, schema) as writer:
-                for source in sources:
-                    writer.write_table(pq.read_table(source).cast(schema))
-        if sources:
+        try:
+            schema = pa.unify_schemas([_read(p, schema_only=True) for p in sources], promote_options="permissive")
+            if sort:
+                merged = pa.concat_tables([_conform(_read(p), schema) for p in sources]).sort_by("run_id")
+                pq.write_table(self._with_manifest(merged.schema, merged), tmp)
+            else:
+                with pq.ParquetWriter(tmp, self._with_manifest(schema)) as writer:
+                    for source in sources:
+                        writer.write_table(_conform(_read(source), schema))
             os.replace(tmp, self.path)
+        finally:
+            tmp.unlink(missing_ok=True)
         shutil.rmtree(self.parts, ignore_errors=True)
         return self.path
 
@@ -115,6 +125,24 @@ class ResultStore:
 
     def _part_files(self) -> list[Path]:
         return sorted(self.parts.glob("part-*.parquet")) if self.parts.exists() else []
+
+
+def _read(path: Path, columns=None, schema_only: bool = False):
+    """A part (or output) file, its schema alone, or a ParameterError naming a corrupt file."""
+    try:
+        if schema_only:
+            return pq.read_schema(path).remove_metadata()
+        return pq.read_table(path, columns=columns)
+    except pa.ArrowInvalid as err:   # not Parquet, or cut short; an OSError is a storage fault
+        raise ParameterError(f"cannot read the sweep's results in {path}: {err}; remove that file and resume "
+                             "to run its runs again") from None
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with ``schema``'s columns in its order: missing ones null, types promoted."""
+    columns = [table.column(f.name).cast(f.type) if f.name in table.column_names else pa.nulls(len(table), f.type)
+               for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def _atomic_write_text(path: Path, text: str) -> None:

@@ -20,6 +20,12 @@ UNITS_PER_CREDIT = 1_000_000
 #: Pseudo-accounts that stand for the money's source and sink in entries.
 MINT, BURN = -1, -2
 
+#: The most money the ledger holds, in minor units (2**52, about 4.5 billion credits). Every
+#: balance is at most the money supply, so none can overflow int64; and every amount up to it
+#: is exact as a float number of credits (units / 10**6 rounds back to the same units), so the
+#: credits columns a run writes can be checked to the micro-credit.
+MAX_UNITS = 2**52
+
 
 class LedgerError(ValueError):
     """A ledger operation that would break its rules (unknown account, negative amount)."""
@@ -34,9 +40,13 @@ def to_units(credits: float) -> int:
 
     Rounding is monotone, so a payment no larger than a bid never rounds above it.
     """
-    if not np.isfinite(credits):
+    try:
+        finite = bool(np.isfinite(credits))
+    except TypeError:
+        finite = False
+    if not finite or isinstance(credits, (bool, np.bool_)):
         raise LedgerError(f"amount must be a finite number of credits; got {credits!r}")
-    return int(round(credits * UNITS_PER_CREDIT))
+    return int(round(float(credits) * UNITS_PER_CREDIT))
 
 
 def to_credits(units) -> float:
@@ -84,6 +94,8 @@ class Ledger:
     # accounts ---------------------------------------------------------------
     def open_account(self, name: str) -> int:
         """Open an empty account and return its number."""
+        if not isinstance(name, str):
+            raise LedgerError(f"an account's name must be text; got {name!r}")
         number = len(self.names)
         if number == len(self._balances):
             self._balances = np.concatenate([self._balances, np.zeros_like(self._balances)])
@@ -99,7 +111,7 @@ class Ledger:
 
     def balance(self, account: int) -> int:
         """Balance of one account in minor units."""
-        self._check_account(account)
+        self._check_account(account, "account")
         return int(self._balances[account])
 
     @property
@@ -109,9 +121,21 @@ class Ledger:
 
     # movements ---------------------------------------------------------------
     def mint(self, account: int, amount: int, *, market: str = "", kind: str = "mint") -> None:
-        """Create ``amount`` new minor units in ``account`` (recorded as paid by MINT)."""
-        self._check_account(account)
+        """Create ``amount`` new minor units in ``account`` (recorded as paid by MINT).
+
+        Raises:
+            LedgerError: for an unknown account, a bad amount, or when the money supply would
+                exceed :data:`MAX_UNITS` (nothing is minted).
+        """
+        self._check_account(account, "account")
         self._check_amount(amount)
+        supply = self.minted - self.burned
+        if supply + amount > MAX_UNITS:
+            raise LedgerError(
+                f"minting {to_credits(amount):g} credits would take the money supply to "
+                f"{to_credits(supply + amount):.6g} credits, above the ledger's limit of "
+                f"{to_credits(MAX_UNITS):.6g}; nothing was minted"
+            )
         self._balances[account] += amount
         self.minted += amount
         self._record(MINT, account, market, 0.0, amount, kind)
@@ -134,11 +158,13 @@ class Ledger:
         transfers = list(transfers)
         owed: dict[int, int] = {}
         for t in transfers:
-            self._check_account(t.payer)
-            if t.payee != BURN:
-                self._check_account(t.payee)
+            if not isinstance(t, Transfer):
+                raise LedgerError(f"settle takes Transfer entries; got {t!r}")
+            self._check_account(t.payer, "payer")
+            if not (_is_index(t.payee) and t.payee == BURN):
+                self._check_account(t.payee, "payee")
             self._check_amount(t.amount)
-            owed[t.payer] = owed.get(t.payer, 0) + t.amount
+            owed[int(t.payer)] = owed.get(int(t.payer), 0) + int(t.amount)
         for payer, amount in owed.items():
             if amount > self._balances[payer]:
                 raise InsufficientFunds(
@@ -190,11 +216,18 @@ class Ledger:
     def _record(self, payer, payee, market, quantity, amount, kind):
         self._journal.append((self._clock(), payer, payee, market, float(quantity), amount, kind))
 
-    def _check_account(self, account: int) -> None:
+    def _check_account(self, account, role: str) -> None:
+        if not _is_index(account):
+            raise LedgerError(f"{role} must be an account number (a whole number); got {account!r}")
         if not 0 <= account < len(self.names):
-            raise LedgerError(f"unknown account {account!r}")
+            raise LedgerError(f"{role} {account!r} is not an open account (there are {len(self.names)})")
 
     @staticmethod
     def _check_amount(amount) -> None:
-        if not isinstance(amount, (int, np.integer)) or amount < 0:
-            raise LedgerError(f"amount must be a non-negative whole number of minor units; got {amount!r}")
+        if not _is_index(amount) or not 0 <= amount <= MAX_UNITS:
+            raise LedgerError(f"amount must be a whole number of minor units from 0 to {MAX_UNITS}; got {amount!r}")
+
+
+def _is_index(value) -> bool:
+    """An int or numpy integer, not a bool (True would index every account of a numpy array)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))

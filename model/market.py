@@ -6,12 +6,13 @@ import mesa
 import numpy as np
 from mesa.experimental.scenarios import Scenario
 
-from model.ledger import Ledger, to_credits
+from model.ledger import MAX_UNITS, Ledger, to_credits
 from model.metrics import gini, ratio
-from model.params import Param, validate
+from model.params import Param, ParameterError, validate
 
 #: Columns every scenario reports, in this order, before its own.
-STANDARD_COLUMNS = ("step", "welfare", "optimum", "efficiency", "revenue", "gini", "money_supply")
+STANDARD_COLUMNS = ("step", "welfare", "optimum", "efficiency", "revenue", "gini", "money_supply", "minted",
+                    "burned")
 
 
 class MarketModel(mesa.Model):
@@ -53,10 +54,11 @@ class MarketModel(mesa.Model):
             given = {k: v for k, v in scenario if k not in ("rng", "model")}
             params = {**given, **params}
             rng = scenario.rng if rng is None else rng
-        values = validate(self.params, params, owner=self.name)
-        self.check(values)
+        values = self.validated(params, steps=0)
         super().__init__(scenario=Scenario(rng=rng, **values))
         self.ledger = Ledger(clock=lambda: self.steps)
+        self.minted = self.burned = 0.0
+        self._books = (0, 0)   # the ledger's minted and burned when the last row was written
         self.markets: dict[str, Any] = {}
         self._clearers: list[Any] = []
         self.welfare = 0.0
@@ -74,10 +76,34 @@ class MarketModel(mesa.Model):
         """Every declared parameter's default, by name."""
         return {p.name: p.default for p in cls.params}
 
+    @classmethod
+    def validated(cls, params: dict[str, Any], steps: int = 0) -> dict[str, Any]:
+        """Defaults overlaid with ``params``, each checked against its declaration, the
+        combination checked by :meth:`check`, and the money a run of ``steps`` steps can mint
+        checked against what the ledger can hold; raises ParameterError."""
+        values = validate(cls.params, params, owner=cls.name)
+        cls.check(values)
+        bound, source = cls.money_bound(values, steps)
+        limit = to_credits(MAX_UNITS)
+        if bound > limit:
+            span = "at set-up" if steps == 0 else f"over {steps:,} steps"
+            raise ParameterError(
+                f"{source} can mint up to {bound:.3g} credits {span}, more than the ledger can hold "
+                f"({limit:.3g} credits); lower them"
+            )
+        return values
+
     # hooks for scenarios ----------------------------------------------------
     @classmethod
     def check(cls, values: dict[str, Any]) -> None:
         """Check rules that tie parameters together; raise ParameterError."""
+
+    @classmethod
+    def money_bound(cls, values: dict[str, Any], steps: int) -> tuple[float, str]:
+        """An upper bound on the credits this scenario mints in set-up and ``steps`` steps, and
+        the parameters that set it (in words, for the error message). Scenarios that mint
+        override it; :meth:`validated` refuses parameters whose bound exceeds the ledger."""
+        return 0.0, ""
 
     def setup(self) -> None:
         """Create market makers, traders and endowments."""
@@ -93,6 +119,11 @@ class MarketModel(mesa.Model):
         """Scenario-specific DataCollector reporters, after the standard columns."""
         return {}
 
+    def timings(self) -> dict[str, float]:
+        """Wall-clock seconds the scenario measured (e.g. its clearing), by name. Kept out of
+        the rows, which depend on the seed and parameters alone; the CLI prints them on stderr."""
+        return {}
+
     # the step ------------------------------------------------------------------
     def step(self) -> None:
         self.environment()
@@ -102,7 +133,17 @@ class MarketModel(mesa.Model):
         self.revenue = sum(m.revenue for m in self.markets.values())
         self.observe()
         self.ledger.audit()
+        self._count_money()
         self.datacollector.collect(self)
+
+    def _count_money(self) -> None:
+        """Credits minted and burned since the last row (the first row includes set-up), so
+        that every output's books can be checked: money_supply is the running sum of minted
+        minus burned, to the micro-credit."""
+        minted, burned = self.ledger.minted, self.ledger.burned
+        self.minted = to_credits(minted - self._books[0])
+        self.burned = to_credits(burned - self._books[1])
+        self._books = (minted, burned)
 
     # shared plumbing -------------------------------------------------------------
     def add_market(self, market) -> None:
@@ -152,6 +193,8 @@ class MarketModel(mesa.Model):
             "revenue": "revenue",
             "gini": "wallet_gini",
             "money_supply": "money_supply",
+            "minted": "minted",
+            "burned": "burned",
         }
         for name, market in self.markets.items():
             reporters[f"price:{name}"] = lambda m, market=market: market.price

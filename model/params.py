@@ -11,7 +11,7 @@ class ParameterError(ValueError):
     """A parameter value a person gave that the scenario cannot accept."""
 
 
-_TYPE_WORDS = {int: "an integer", float: "a number", str: "one of", bool: "true or false"}
+_TYPE_WORDS = {int: "an integer", float: "a number", str: "text", bool: "true or false"}
 
 
 @dataclass(frozen=True)

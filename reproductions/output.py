@@ -4,9 +4,11 @@ PNGs are saved without the matplotlib version in their metadata, so the same see
 same bytes on every machine with the same matplotlib.
 """
 
+import sys
 from pathlib import Path
 
 import pandas as pd
+from tqdm import tqdm
 
 from experiments.runner import write_table
 
@@ -24,3 +26,8 @@ def save(out_dir: Path, stem: str, table: pd.DataFrame, figure) -> list[Path]:
     out_dir = Path(out_dir)
     csv = write_table(table, out_dir / f"{stem}.csv")
     return [save_figure(figure, out_dir / f"{stem}.png"), csv]
+
+
+def bar(items, name: str, progress: bool):
+    """``items`` with a tqdm bar on stderr when ``progress`` (the CLI turns it on for a terminal)."""
+    return tqdm(items, desc=name, unit="point", disable=not progress, leave=False, file=sys.stderr)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from experiments.runner import run
 from experiments.stats import mean_ci
-from reproductions.output import save
+from reproductions.output import bar, save
 
 #: Contention levels n/m of Figure 2.
 CONTENTION = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
@@ -39,10 +39,10 @@ def _points(x_name: str, x: float, run_frame: pd.DataFrame, series: dict[str, st
     return rows
 
 
-def figure2(out_dir: Path, seed: int = 0, trials: int = 200, units: int = 20) -> list[Path]:
+def figure2(out_dir: Path, seed: int = 0, trials: int = 200, units: int = 20, progress: bool = False) -> list[Path]:
     """Efficiency of the market and the naive planner as contention n/m grows."""
     rows = []
-    for index, level in enumerate(CONTENTION):
+    for index, level in enumerate(bar(CONTENTION, "seed000-fig2", progress)):
         agents = max(1, round(level * units))
         frame = run("efficiency", steps=trials, seed=point_seed(seed, index), units=units, agents=agents)
         for row in _points("contention", level, frame,
@@ -55,11 +55,11 @@ def figure2(out_dir: Path, seed: int = 0, trials: int = 200, units: int = 20) ->
 
 
 def figure3(out_dir: Path, seed: int = 0, trials: int = 200, units: int = 20,
-            contention: float = 2.0) -> list[Path]:
+            contention: float = 2.0, progress: bool = False) -> list[Path]:
     """Welfare ratio of the market when bidders shade, against the smoothness floor."""
     rows = []
     agents = max(1, round(contention * units))
-    for index, shading in enumerate(SHADING):
+    for index, shading in enumerate(bar(SHADING, "seed000-fig3", progress)):
         frame = run("efficiency", steps=trials, seed=point_seed(seed, index), units=units,
                     agents=agents, strategy="shade", shading=shading)
         rows += _points("shading", shading, frame, {"market": "efficiency"})

@@ -24,14 +24,14 @@ METRICS = {"debt": "mean outstanding debt (hours)", "crises": "crises started",
 
 
 def debt_trading(out_dir: Path, seed: int = 0, trials: int = 20, workers: int = 1, interest=INTEREST,
-                 steps: int = STEPS) -> list[Path]:
+                 steps: int = STEPS, progress: bool = False) -> list[Path]:
     """Run the comparison; write seed001-debt-runs.csv, seed001-debt.csv and seed001-debt.png."""
     from scenarios.registry import get_scenario
     from experiments.sweeps import sweep
 
     features = get_scenario("debt-tokens").defaults()["features"]
     table = sweep("debt-tokens", {"interest": list(interest), "trading": list(TRADING)}, seeds=trials, steps=steps,
-                  base_seed=seed, workers=workers, paired=("trading",))
+                  base_seed=seed, workers=workers, progress=progress, paired=("trading",))
     if (table.status != "ok").any():
         raise RuntimeError(f"a debt-tokens run failed: {table.error[table.status != 'ok'].iloc[0]}")
     runs = pd.DataFrame({

@@ -33,7 +33,7 @@ METRICS = {"throughput": "tasks delivered per step per worker", "efficiency": "w
 
 
 def planning_vs_market(out_dir: Path, seed: int = 0, trials: int = 20, workers: int = 1,
-                       fleet_sizes=FLEET_SIZES, steps: int = STEPS) -> list[Path]:
+                       fleet_sizes=FLEET_SIZES, steps: int = STEPS, progress: bool = False) -> list[Path]:
     """Run the experiment; write ``seed001-runs.csv`` (one row per run), ``seed001.csv``
     (mean, interval and Welch p-value per N and metric) and ``seed001.png``."""
     from experiments.sweeps import sweep  # Dask, tqdm and pyarrow load only when needed
@@ -43,7 +43,7 @@ def planning_vs_market(out_dir: Path, seed: int = 0, trials: int = 20, workers: 
         grid = {"workers": [n], "allocator": ["market", "planner", "omniscient"], "urgent_at": [steps // 2],
                 "urgent_tasks": [max(1, n // 2)]}
         table = sweep("task-auction", grid, seeds=trials, steps=steps, base_seed=seed, workers=workers,
-                      paired=("allocator",))
+                      progress=progress, paired=("allocator",))
         if (table.status != "ok").any():
             raise RuntimeError(f"a task-auction run failed: {table.error[table.status != 'ok'].iloc[0]}")
         yardstick = table[table.allocator == "omniscient"].set_index("seed")["mean:welfare"]

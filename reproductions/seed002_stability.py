@@ -22,7 +22,7 @@ import pandas as pd
 
 from model.mechanisms.congestion import congestion_price, interior_equilibrium, stability_index
 from experiments.runner import run, write_table
-from reproductions.output import save_figure
+from reproductions.output import bar, save_figure
 
 AGENTS, CAPACITY, BASE = 100, 100, 1.0
 REWARD_A, REWARD_B = 20.5, 20.0      # high enough that every agent buys a unit every step
@@ -53,10 +53,10 @@ def logit_rest_point(k: float, tau: float) -> float:
 
 
 def stability(out_dir: Path, seed: int = 0, trials: int = 1, grid_k=K, grid_omega=OMEGA, grid_tau=TAU,
-              steps: int = STEPS) -> list[Path]:
+              steps: int = STEPS, progress: bool = False) -> list[Path]:
     """Run the grid (``trials`` seeds a point); write seed002-stability.csv and two PNGs."""
     rows = []
-    for i, k in enumerate(grid_k):
+    for i, k in enumerate(bar(grid_k, "seed002-stability", progress)):
         for j, omega in enumerate(grid_omega):
             for m, tau in enumerate(grid_tau):
                 for trial in range(trials):

@@ -11,6 +11,10 @@ from model.market import MarketModel
 from model.params import Param, ParameterError
 
 
+#: Features one agent may ship in a step (hours / (feature_hours / 2) at most).
+MAX_FEATURES_PER_STEP = 1_000
+
+
 class DebtTokensModel(MarketModel):
     """Feature agents ship features and take shortcuts; shortcuts are debt tokens.
 
@@ -68,6 +72,21 @@ shortcuts, until $D$ is back under it.
     def check(cls, values) -> None:
         if values["crisis_threshold"] <= 0:
             raise ParameterError(f"crisis_threshold must be > 0; got {values['crisis_threshold']:g}")
+        hours, feature = values["hours"], values["feature_hours"]
+        if hours < feature / 2:
+            raise ParameterError(f"hours ({hours:g}) is less than half of feature_hours ({feature:g}): no feature, "
+                                 "not even a shortcut, fits in a step's hours, so nothing would ever be shipped")
+        if hours / (feature / 2) > MAX_FEATURES_PER_STEP:
+            raise ParameterError(f"hours / feature_hours = {hours / feature:.3g}: an agent would ship more than "
+                                 f"{MAX_FEATURES_PER_STEP:,} features a step (each one a ledger entry and maybe "
+                                 "a token); keep hours / feature_hours under "
+                                 f"{MAX_FEATURES_PER_STEP // 2:,}")
+
+    @classmethod
+    def money_bound(cls, values, steps):
+        per_agent = values["hours"] // (values["feature_hours"] / 2)   # features a step, all fast
+        return (steps * values["features"] * per_agent * values["feature_value"],
+                "features x hours / feature_hours x feature_value (feature revenue minted)")
 
     def setup(self) -> None:
         p = self.scenario

@@ -8,7 +8,7 @@ from model.ledger import to_units
 from model.market import MarketModel
 from model.mechanisms import arrival_order, density_clear, optimal_allocation
 from model.metrics import ratio
-from model.params import Param
+from model.params import Param, ParameterError
 
 
 class EfficiencyModel(MarketModel):
@@ -53,6 +53,17 @@ smoothness floor (price of anarchy, Roughgarden 2015).
         Param("noise", 0.2, "sigma of the multiplicative noise of the noisy strategy", low=0, high=2),
         Param("budget", 1_000.0, "each agent's starting wallet, credits", low=0, high=1e9),
     )
+
+    @classmethod
+    def check(cls, values) -> None:
+        if values["max_demand"] > values["units"]:
+            raise ParameterError(f"max_demand ({values['max_demand']}) cannot exceed units ({values['units']}): "
+                                 "a request must fit in the supply, or a step can have no feasible request and "
+                                 "efficiency is 0 / 0")
+
+    @classmethod
+    def money_bound(cls, values, steps):
+        return values["agents"] * values["budget"], "agents x budget (the endowments)"
 
     def setup(self) -> None:
         p = self.scenario

@@ -69,6 +69,20 @@ the optimal policy.
     def check(cls, values) -> None:
         if values["rent"] >= 1:
             raise ParameterError(f"rent must be in [0, 1); got {values['rent']:g}")
+        shortest = values["length"] - 1 if values["env"] == "chain" else 2 * (values["size"] - 1)
+        if values["max_episode"] < shortest:
+            raise ParameterError(f"max_episode ({values['max_episode']}) is shorter than the shortest path to the "
+                                 f"goal ({shortest} moves): no episode could ever end, and episode_return would "
+                                 "stay empty")
+
+    @classmethod
+    def money_bound(cls, values, steps):
+        """Allowances at birth (the population, then each step's replacements, explorers at a
+        Poisson count's practical ceiling and one rule per action for an uncovered state) and a
+        goal reward of at most 1 a step."""
+        explorers = values["birth_rate"] + 10 * values["birth_rate"] ** 0.5 + 10
+        births = values["agents"] + steps * (values["agents"] + explorers + 4)
+        return births * values["allowance"] + steps, "agents x allowance (minted at every birth)"
 
     def setup(self) -> None:
         p = self.scenario

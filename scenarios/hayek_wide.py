@@ -8,7 +8,7 @@ import numpy as np
 from model.ledger import Transfer, to_credits, to_units
 from model.market import MarketModel
 from model.mechanisms import fisher_equilibrium
-from model.params import Param
+from model.params import Param, ParameterError
 
 GOODS = ("raw", "intermediate")
 RAW, INTERMEDIATE = 0, 1
@@ -158,6 +158,24 @@ near the value of what it becomes, $p_{raw} \approx \pi_{smith}\, p_{int}$, $p_{
         Param("spend_share", 0.5, "share of its wallet a buyer spends each step", low=0.01, high=1),
         Param("endowment", 10.0, "starting wallet of every buyer", low=0, high=1e9),
     )
+
+    @classmethod
+    def check(cls, values) -> None:
+        if values["makers"] + values["generalists"] == 0:
+            raise ParameterError("makers + generalists must be at least 1: nobody would make output, so no good "
+                                 "is worth anything and the optimum is 0")
+        if values["smiths"] + values["generalists"] == 0:
+            raise ParameterError("smiths + generalists must be at least 1: nobody would buy the raw goods the "
+                                 "miners dig")
+
+    @classmethod
+    def money_bound(cls, values, steps):
+        """Endowments, then output paid by the world: at most every raw good dug turned into
+        output at the best productivity twice over (1 + spread/2)^2."""
+        buyers = values["smiths"] + values["makers"] + values["generalists"]
+        best = (1 + values["spread"] / 2) ** 2
+        output = steps * values["miners"] * values["raw_per_miner"] * best * values["reward"]
+        return buyers * values["endowment"] + output, "miners x raw_per_miner x reward (output paid by the world)"
 
     def setup(self) -> None:
         p = self.scenario

@@ -122,6 +122,11 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
             raise ParameterError(f"values must stay >= 0: value_mean - value_spread (+ value_premium on the first "
                                  f"resource) is {min(low, low + values['value_premium']):g}")
 
+    @classmethod
+    def money_bound(cls, values, steps):
+        days = -(-max(steps, 1) // values["day_length"])
+        return days * values["kappa"] * values["fiat_budget"], "kappa x fiat_budget (minted each day)"
+
     def setup(self) -> None:
         p = self.scenario
         self.resource_names, self.capacity = parse_resources(p.resources)
@@ -142,7 +147,7 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
         }
         self.exchange = exchanges[p.mechanism]()
         self.add_exchange(self.exchange)
-        self.minted = self.burned = self.runaway_spend = 0.0
+        self.runaway_spend = 0.0
         self.hhi = 0.0
         self.funded_runaway = 0.0
         self._prices = {name: deque(maxlen=VOLATILITY_WINDOW) for name in self.resource_names}
@@ -150,25 +155,22 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
     # the treasury and the world -------------------------------------------------------------
     def environment(self) -> None:
         p = self.scenario
-        self._burned_before = self.ledger.burned
-        self.minted = 0.0
         if (self.steps - 1) % p.day_length == 0:
-            self.minted = self._fund_the_day()
+            self._fund_the_day()
         self.users.draw(p.activity, p.need_max, p.value_noise, p.burst)
 
-    def _fund_the_day(self) -> float:
+    def _fund_the_day(self) -> None:
         """Mint kappa x fiat budget into the treasury; share it equally among the agents
         (the remainder of the division stays in the treasury for the next day)."""
         p = self.scenario
         issue = to_units(p.kappa * p.fiat_budget)
         if issue == 0:
-            return 0.0
+            return
         self.ledger.mint(self.treasury, issue, kind="issuance")
         share = self.ledger.balance(self.treasury) // len(self.holders)
         if share:
             self.ledger.settle(Transfer(self.treasury, h.account, share, kind="allowance") for h in self.holders)
             self.funded_runaway += to_credits(share) * int(self.users.runaway.sum())
-        return to_credits(issue)
 
     # the observer ---------------------------------------------------------------------------
     def observe(self) -> None:
@@ -176,7 +178,6 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
         used = exchange.used
         self.welfare = float((users.true_values() * used).sum() + (users.true_idle_values() * exchange.kept).sum())
         self.optimum = self._optimum()
-        self.burned = to_credits(self.ledger.burned - self._burned_before)
         self.runaway_spend = float(exchange.spent[users.runaway].sum())
         consumed = used.sum(axis=1)
         total = consumed.sum()
@@ -203,7 +204,7 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
         for r, name in enumerate(self.resource_names):
             reporters[f"util:{name}"] = lambda m, r=r: float(m.exchange.used[:, r].sum() / m.capacity[r])
             reporters[f"volatility:{name}"] = lambda m, name=name: m.volatility(name)
-        reporters.update({name: name for name in ("hhi", "runaway_spend", "minted", "burned")})
+        reporters.update({name: name for name in ("hhi", "runaway_spend")})
         if self.scenario.mechanism == "tatonnement":
             reporters["tat_iterations"] = lambda m: m.exchange.iterations
             reporters["tat_converged"] = lambda m: m.exchange.converged

@@ -53,6 +53,10 @@ $\mathbb{E}[\text{revenue}] = \frac{n-1}{n+1}$ and both are efficient
         Param("budget", 100_000.0, "each bidder's starting wallet, credits", low=0, high=1e9),
     )
 
+    @classmethod
+    def money_bound(cls, values, steps):
+        return values["bidders"] * values["budget"], "bidders x budget (the endowments)"
+
     def setup(self) -> None:
         p = self.scenario
         rule = RULES[p.rule]

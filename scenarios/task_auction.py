@@ -101,6 +101,16 @@ knows everything (an exact assignment problem).
             raise ParameterError(f"min_effort ({values['min_effort']:g}) cannot exceed max_effort "
                                  f"({values['max_effort']:g})")
 
+    @classmethod
+    def money_bound(cls, values, steps):
+        """Task budgets are minted as tasks arrive: at most the reserve of the largest task times
+        a Poisson count's practical ceiling (mean + 10 sd + 10) a step, plus the urgent burst."""
+        mean = values["arrival_rate"] * values["workers"]
+        largest = values["reserve_ratio"] * values["max_effort"] * VALUE_HIGH
+        burst = values["urgent_tasks"] * largest * URGENT_VALUE if 0 < values["urgent_at"] <= max(steps, 1) else 0.0
+        return (steps * (mean + 10 * mean**0.5 + 10) * largest + burst,
+                "workers x arrival_rate x max_effort x reserve_ratio (task budgets minted as tasks arrive)")
+
     # building ---------------------------------------------------------------------------
     def setup(self) -> None:
         p = self.scenario

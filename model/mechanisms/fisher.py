@@ -109,9 +109,11 @@ def _prices_from_edges(budgets, utilities, supplies, edges, n, m):
     graph.add_nodes_from(("buyer", i) for i in range(n))
     graph.add_edges_from((("buyer", int(i)), ("good", int(j))) for i, j in edges)
     prices = np.zeros(m)
-    for component in nx.connected_components(graph):
-        goods = [j for kind, j in component if kind == "good"]
-        buyers = [i for kind, i in component if kind == "buyer"]
+    # Components are sets, whose order follows string hashing (PYTHONHASHSEED): walk them, and
+    # their members, in sorted order so the floating-point result is the same in every process.
+    for component in sorted(nx.connected_components(graph), key=min):
+        goods = sorted(j for kind, j in component if kind == "good")
+        buyers = sorted(i for kind, i in component if kind == "buyer")
         if not goods or not buyers:
             return None
         relative = {goods[0]: 1.0}

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.ledger import (
+    MAX_UNITS,
     UNITS_PER_CREDIT,
     InsufficientFunds,
     Ledger,
@@ -64,8 +65,41 @@ def test_amount_must_be_whole_and_non_negative(ledger, amount):
 
 
 def test_unknown_account(ledger):
-    with pytest.raises(LedgerError, match="unknown account"):
+    with pytest.raises(LedgerError, match="payee 9 is not an open account"):
         ledger.transfer(0, 9, 1)
+
+
+# The hostile probe's cases (issue 22): each used to move money, or to raise a raw numpy error.
+@pytest.mark.parametrize("call, message", [
+    (lambda book: book.transfer(0, 1.0, 5), "payee must be an account number"),   # debited, then IndexError
+    (lambda book: book.transfer(0, True, 5), "payee must be an account number"),  # credited every account
+    (lambda book: book.transfer(True, 1, 5), "payer must be an account number"),
+    (lambda book: book.transfer(0, "bob", 5), "payee must be an account number"),
+    (lambda book: book.transfer(None, 1, 5), "payer must be an account number"),
+    (lambda book: book.transfer(0, 1, True), "amount must be a whole number"),
+    (lambda book: book.transfer(0, -1, 5), "payee -1 is not an open account"),      # MINT is not a payee
+    (lambda book: book.mint(1.0, 5), "account must be an account number"),
+    (lambda book: book.balance("alice"), "account must be an account number"),
+    (lambda book: book.settle([(0, 1, 5)]), "settle takes Transfer entries"),
+    (lambda book: book.open_account(7), "name must be text"),
+    (lambda book: to_units("5"), "finite number of credits"),
+])
+def test_bad_arguments_are_refused_before_anything_moves(ledger, call, message):
+    before, entries = ledger.balances.copy(), len(ledger)
+    with pytest.raises(LedgerError, match=message):
+        call(ledger)
+    assert (ledger.balances == before).all() and len(ledger) == entries
+    ledger.audit()
+
+
+def test_the_money_supply_cannot_wrap(ledger):
+    ledger.mint(1, MAX_UNITS - 1_000)                 # the fixture minted 1,000: now exactly full
+    with pytest.raises(LedgerError, match="above the ledger's limit"):
+        ledger.mint(1, 1)
+    with pytest.raises(LedgerError, match="amount must be"):
+        ledger.mint(2, 2**62)                         # used to wrap negative with a RuntimeWarning
+    assert ledger.money_supply == MAX_UNITS == ledger.minted - ledger.burned
+    assert to_credits(MAX_UNITS) * UNITS_PER_CREDIT == MAX_UNITS   # exact as credits in a float
 
 
 def test_balances_view_is_read_only(ledger):
@@ -81,9 +115,10 @@ def test_unit_conversion_is_monotone_and_exact_on_whole_units():
         to_units(float("inf"))
 
 
+bad_values = st.sampled_from([-1, 5, 1.0, True, None, "a", 2**62, float("nan")])
 operations = st.lists(
-    st.tuples(st.sampled_from(["mint", "burn", "transfer"]), st.integers(0, 4), st.integers(0, 4),
-              st.integers(0, 10**12)),
+    st.tuples(st.sampled_from(["mint", "burn", "transfer"]), st.integers(0, 4) | bad_values,
+              st.integers(0, 4) | bad_values, st.integers(0, 10**15) | bad_values),
     max_size=80,
 )
 
@@ -95,6 +130,7 @@ def test_money_is_conserved_whatever_happens(ops):
     for i in range(5):
         book.open_account(f"a{i}")
     for kind, a, b, amount in ops:
+        before, entries = book.balances.copy(), len(book)
         try:
             if kind == "mint":
                 book.mint(a, amount)
@@ -102,8 +138,8 @@ def test_money_is_conserved_whatever_happens(ops):
                 book.burn(a, amount)
             else:
                 book.transfer(a, b, amount)
-        except InsufficientFunds:
-            pass
+        except LedgerError:  # InsufficientFunds among them: a refused call changes nothing
+            assert (book.balances == before).all() and len(book) == entries
         assert (book.balances >= 0).all()
         assert book.money_supply == book.minted - book.burned
     frame = book.to_frame()

@@ -43,7 +43,7 @@ def test_money_is_conserved_and_runs_repeat(mechanism):
     assert ledger.money_supply == ledger.minted - ledger.burned and ledger.balances.min() >= 0
     first = run("combinatorial", steps=3, seed=9, generator="paths", goods=12, bids=40, mechanism=mechanism)
     again = run("combinatorial", steps=3, seed=9, generator="paths", goods=12, bids=40, mechanism=mechanism)
-    assert first.drop(columns="wdp_seconds").equals(again.drop(columns="wdp_seconds"))
+    assert first.equals(again)   # no wall-clock column: the rows depend on the seed alone
     assert (first.efficiency <= 1 + 1e-9).all()
     if mechanism != "clock":
         assert (first.efficiency > 1 - 1e-6).all()               # exact allocation of truthful bids

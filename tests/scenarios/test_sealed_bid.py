@@ -13,7 +13,7 @@ STEPS = 20_000
 def test_standard_columns_come_first():
     frame = run("sealed-bid", steps=5, seed=0, bidders=3)
     assert list(frame.columns) == [
-        "step", "welfare", "optimum", "efficiency", "revenue", "gini", "money_supply", "price:item",
+        "step", "welfare", "optimum", "efficiency", "revenue", "gini", "money_supply", "minted", "burned", "price:item",
         "winner", "utility:0", "utility:1", "utility:2",
     ]
     assert frame.step.tolist() == [1, 2, 3, 4, 5]
@@ -79,5 +79,5 @@ def test_large_populations_report_a_bounded_number_of_utility_columns():
 def test_bad_parameters():
     with pytest.raises(ParameterError, match="bidders must be an integer between 2 and 100000"):
         run("sealed-bid", steps=2, bidders=0)
-    with pytest.raises(ParameterError, match="steps must be at least 1"):
+    with pytest.raises(ParameterError, match="steps must be a whole number >= 1"):
         run("sealed-bid", steps=0)
