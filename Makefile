@@ -39,6 +39,7 @@ test: setup browser
 
 bench: setup browser
 	$(BIN)/python -m benchmarks.core
+	$(BIN)/python -m benchmarks.order_book
 	$(BIN)/python -m benchmarks.dashboard
 	$(BIN)/python -m benchmarks.sweeps
 	$(BIN)/python -m benchmarks.combinatorial

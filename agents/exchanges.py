@@ -179,53 +179,30 @@ class DoubleAuctionExchange(ResourceExchange):
     the agents' quotas; agents with idle units post asks, agents in need post bids, in a
     random order, ``rounds`` times a step (an unfilled agent withdraws its order and posts a
     fresh one each round, as Gode and Sunder's traders do). A crossing order trades at once
-    at the standing order's price (:class:`OrderBook`: price-time priority, partial fills);
-    the buyer pays the seller. Orders expire at the end of the step."""
+    at the standing order's price (price-time priority, partial fills); the buyer pays the
+    seller. Orders expire at the end of the step.
 
-    def __init__(self, *args, rounds: int):
+    Each round runs in one compiled call (:func:`~model.mechanisms.order_book_compiled.trade_round`:
+    the book and the agents' quantity rules) and each resource's fills settle in one ledger
+    batch. ``reference=True`` runs the same rounds through the Python :class:`OrderBook`, one
+    call per order and one ledger transfer per fill: the readable version, which the tests and
+    benchmarks hold the compiled one to (identical rows and ledger).
+    """
+
+    def __init__(self, *args, rounds: int, reference: bool = False):
         super().__init__(*args)
         self.rounds = rounds
-        self.books: dict[str, OrderBook] = {}
+        self.reference = reference
+        self.books: dict[str, object] = {}
         self.quota = self.users.quotas(self.capacity)
 
     def allocate(self) -> None:
         runaway = self.users.runaway
         held = self.quota.copy()
-        self._cash = self.wallets()  # kept up to date by _settle (faster than asking the ledger per order)
+        self._cash = self.wallets()  # what agents believe they can spend, kept up to date by the fills
+        trade = self._trade_reference if self.reference else self._trade_compiled
         for r, name in enumerate(self.resources):
-            book = self.books[name] = OrderBook()
-            resting: dict[tuple[int, str], int] = {}  # (agent, side) -> its order in the book
-            for _ in range(self.rounds):
-                buy, offer, reservation, need = self.users.orders(held, r)
-                buyers = np.flatnonzero((buy > 0) | (runaway & (self._cash > 0)))
-                sellers = np.flatnonzero(offer > 0)
-                order = self._rng.permutation(len(buyers) + len(sellers))
-                # Python lists: this loop is the CDA's hot path, one order at a time.
-                traders = np.concatenate([buyers, sellers])[order].tolist()
-                is_buy = (order < len(buyers)).tolist()
-                prices = np.concatenate([self.users.limit_prices("buy", buyers, r),
-                                         self.users.limit_prices("sell", sellers, r, reservation)])[order].tolist()
-                quantities = np.concatenate([buy[buyers], offer[sellers]])[order].tolist()
-                idle_tier, need, wild = (held[:, r] > need).tolist(), need.tolist(), runaway.tolist()
-                for agent, buying, price, quantity in zip(traders, is_buy, prices, quantities):
-                    side = "buy" if buying else "sell"
-                    if (agent, side) in resting:
-                        book.cancel(resting.pop((agent, side)))
-                    # Holdings may have moved since the round began (a resting order filled):
-                    # never offer more than is held, nor buy beyond the need or the wallet.
-                    holding = held[agent, r]
-                    if not buying:  # an ask priced for idle units offers idle units only
-                        quantity = min(quantity, holding - need[agent] if idle_tier[agent] else holding)
-                    else:
-                        affordable = math.floor(self._cash[agent] / price) if price > 0 else math.inf
-                        quantity = affordable if wild[agent] else min(quantity, need[agent] - holding, affordable)
-                    if not 0 < quantity < math.inf:
-                        continue
-                    placed, fills = book.submit(side, agent, price, quantity)
-                    for fill in fills:
-                        self._settle(fill, name, r, held)
-                    if placed is not None:
-                        resting[(agent, side)] = placed
+            trade(held, r, name)
         # Each agent puts what it holds of its favourite resource to its job (up to its need);
         # runaways consume all they hold; the rest stays idle.
         job = np.zeros_like(held)
@@ -235,6 +212,79 @@ class DoubleAuctionExchange(ResourceExchange):
         job[runaway] = held[runaway]
         self.used = job
         self.kept = held - job
+
+    def _round_orders(self, held: np.ndarray, r: int):
+        """One round's orders of resource ``r``, in the random order they arrive: (traders, is_buy,
+        prices, quantities) and what the quantity rules need, ``need`` and ``idle_tier`` (an ask
+        priced for idle units offers idle units only). Both paths draw the same random numbers."""
+        buy, offer, reservation, need = self.users.orders(held, r)
+        runaway = self.users.runaway
+        buyers = np.flatnonzero((buy > 0) | (runaway & (self._cash > 0)))
+        sellers = np.flatnonzero(offer > 0)
+        order = self._rng.permutation(len(buyers) + len(sellers))
+        traders = np.concatenate([buyers, sellers])[order]
+        is_buy = order < len(buyers)
+        prices = np.concatenate([self.users.limit_prices("buy", buyers, r),
+                                 self.users.limit_prices("sell", sellers, r, reservation)])[order]
+        quantities = np.concatenate([buy[buyers], offer[sellers]])[order]
+        return traders, is_buy, prices, quantities, need, held[:, r] > need
+
+    def _trade_compiled(self, held: np.ndarray, r: int, name: str) -> None:
+        # Imported here, not at the top: numba's import costs ~0.3 s, which every process that
+        # loads the scenarios (the CLI, sweep workers) would pay without running a double auction.
+        from model.mechanisms.order_book_compiled import CompiledOrderBook, trade_round
+
+        # One book per resource, kept from step to step: it grows in the first step, then reuses
+        # its memory; its orders expire at the end of each step.
+        book = self.books.get(name)
+        if not isinstance(book, CompiledOrderBook):
+            book = self.books[name] = CompiledOrderBook(capacity=2 * len(held))
+        book.clear()
+        ledger = self.model.ledger
+        holding = held[:, r].copy()
+        balances = ledger.balances[self.accounts].astype(np.int64)  # a copy the rounds draw down
+        resting = np.full((len(held), 2), -1, dtype=np.int64)  # each agent's standing bid and ask
+        rounds = []
+        for _ in range(self.rounds):
+            traders, is_buy, prices, quantities, need, idle_tier = self._round_orders(held, r)
+            rounds.append(trade_round(book, traders, is_buy, prices, quantities, holding=holding, need=need,
+                                      idle_only=idle_tier, unbounded=self.users.runaway, cash=self._cash,
+                                      balances=balances, spent=self.spent, resting=resting))
+            held[:, r] = holding  # the next round's orders depend on what is held now
+        buyer, seller, price, quantity, amount = (np.concatenate(column) for column in zip(*rounds))
+        trades = buyer != seller  # an agent's bid meeting its own ask moved nothing
+        ledger.settle_in_order(self.accounts[buyer[trades]], self.accounts[seller[trades]], amount[trades],
+                               market=name, quantities=quantity[trades], kind="trade")
+        if trades.any():
+            self.tickers[name].price = float(price[trades][-1])
+
+    def _trade_reference(self, held: np.ndarray, r: int, name: str) -> None:
+        book = self.books[name] = OrderBook()
+        resting: dict[tuple[int, str], int] = {}  # (agent, side) -> its order in the book
+        wild = self.users.runaway.tolist()
+        for _ in range(self.rounds):
+            traders, is_buy, prices, quantities, need, idle_tier = self._round_orders(held, r)
+            need, idle_tier = need.tolist(), idle_tier.tolist()
+            for agent, buying, price, quantity in zip(traders.tolist(), is_buy.tolist(), prices.tolist(),
+                                                     quantities.tolist()):
+                side = "buy" if buying else "sell"
+                if (agent, side) in resting:
+                    book.cancel(resting.pop((agent, side)))
+                # Holdings may have moved since the round began (a resting order filled):
+                # never offer more than is held, nor buy beyond the need or the wallet.
+                holding = held[agent, r]
+                if not buying:  # an ask priced for idle units offers idle units only
+                    quantity = min(quantity, holding - need[agent] if idle_tier[agent] else holding)
+                else:
+                    affordable = math.floor(self._cash[agent] / price) if price > 0 else math.inf
+                    quantity = affordable if wild[agent] else min(quantity, need[agent] - holding, affordable)
+                if not 0 < quantity < math.inf:
+                    continue
+                placed, fills = book.submit(side, agent, price, quantity)
+                for fill in fills:
+                    self._settle(fill, name, r, held)
+                if placed is not None:
+                    resting[(agent, side)] = placed
 
     def _settle(self, fill, name: str, r: int, held: np.ndarray) -> None:
         """The buyer pays the seller for a fill; the units change hands. An agent's bid can

@@ -11,26 +11,21 @@ column-wise so that thousands of them can be matched against a state in one nump
 import mesa
 import numpy as np
 
+from model.columns import ColumnTable
 
-class Population:
-    """The rules of every sub-agent ever created, one row each (dead ones stay, marked)."""
+
+class Population(ColumnTable):
+    """The rules of every sub-agent ever created, one row each (dead ones stay, marked), in a
+    :class:`~model.columns.ColumnTable` (appending a birth is amortised O(1))."""
 
     def __init__(self):
-        self.condition = np.zeros(0, dtype=np.int64)
-        self.action = np.zeros(0, dtype=np.int64)
-        self.bid = np.zeros(0)
-        self.alive = np.zeros(0, dtype=bool)
-        self.account = np.zeros(0, dtype=np.int64)
-        self.born = np.zeros(0, dtype=np.int64)
+        super().__init__({"condition": (np.int64, 0), "action": (np.int64, 0), "bid": (float, 0.0),
+                          "alive": (bool, True), "account": (np.int64, -1), "born": (np.int64, 0)})
         self.agents: list = []
 
     def add(self, agent, condition: int, action: int, bid: float) -> int:
-        self.condition = np.append(self.condition, condition)
-        self.action = np.append(self.action, action)
-        self.bid = np.append(self.bid, bid)
-        self.alive = np.append(self.alive, True)
-        self.account = np.append(self.account, agent.account)
-        self.born = np.append(self.born, agent.model.steps)
+        """A new live rule for ``agent``; returns its row."""
+        self.append(condition=condition, action=action, bid=bid, account=agent.account, born=agent.model.steps)
         self.agents.append(agent)
         return len(self.agents) - 1
 

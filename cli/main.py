@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--trials", type=int, default=None,
                      help="instances (or seeds) per point; default: the figure's own (200 for seed 000, 20 for 001)")
     rep.add_argument("--workers", type=int, default=1, help="processes for figures built from sweeps (Dask)")
+    rep.add_argument("--quick", action="store_true", help="a smaller run, where the figure offers one")
     return parser
 
 
@@ -149,6 +150,10 @@ def cmd_reproduce(args) -> None:
         if "workers" not in inspect.signature(make).parameters:
             raise ParameterError(f"{args.figure} runs in one process; --workers does not apply to it")
         options["workers"] = args.workers
+    if args.quick:
+        if "quick" not in inspect.signature(make).parameters:
+            raise ParameterError(f"{args.figure} has no quick version; --quick does not apply to it")
+        options["quick"] = True
     if "progress" in inspect.signature(make).parameters:
         options["progress"] = sys.stderr.isatty()
     check_output_path(args.out / f"{args.figure}.csv")  # fail before the work, not after

@@ -36,9 +36,10 @@ def summarize_sweep(table: pd.DataFrame, by: list[str], metrics: list[str] | Non
     if unknown:
         raise ParameterError(f"--metrics names {', '.join(unknown)}, not columns of the sweep; metrics are the "
                              "mean:<column> and final:<column> columns")
-    text = [m for m in metrics if not pd.api.types.is_numeric_dtype(table[m])]
+    text = [m for m in metrics if not (":" in m or m == "seconds") or not pd.api.types.is_numeric_dtype(table[m])]
     if text:
-        raise ParameterError(f"--metrics must be numeric columns; {', '.join(text)} is not")
+        raise ParameterError(f"--metrics must be numeric mean:<column> or final:<column> columns (or seconds); "
+                             f"{', '.join(text)} is not")
     ok = table[table.status == "ok"]
     long = ok.melt(id_vars=by, value_vars=metrics, var_name="metric", value_name="value")
     grouped = long.groupby([*by, "metric"], sort=True).value

@@ -44,7 +44,7 @@ MAX_RUNS = 100_000
 #: LocalCluster workers allowed per CPU core: more only queue for the same cores.
 WORKERS_PER_CORE = 4
 #: Seconds to reach a Dask scheduler before giving up.
-CONNECT_SECONDS = 10
+CONNECT_SECONDS = 5
 
 
 def plan(scenario: str, grid: dict, seeds: int, steps: int | None, base_seed: int = 0,

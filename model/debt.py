@@ -7,12 +7,14 @@ its rate is multiplied by ``compound``. Tokens can change hands whole or in part
 
 import numpy as np
 
-_FIELDS = {"outstanding": float, "rate": float, "maturity": np.int64, "holder": np.int64, "creator": np.int64,
-           "created": np.int64, "compounded": bool}
+from model.columns import ColumnTable
+
+_FIELDS = {"outstanding": (float, 0.0), "rate": (float, 0.0), "maturity": (np.int64, 0), "holder": (np.int64, -1),
+           "creator": (np.int64, -1), "created": (np.int64, 0), "compounded": (bool, False)}
 
 
-class DebtBook:
-    """Every token, column by column, growing by doubling.
+class DebtBook(ColumnTable):
+    """Every token, column by column (a :class:`~model.columns.ColumnTable`).
 
     Example:
         >>> book = DebtBook()
@@ -22,29 +24,15 @@ class DebtBook:
     """
 
     def __init__(self):
-        self.size = 0
-        self._data = {name: np.zeros(16, dtype=kind) for name, kind in _FIELDS.items()}
+        super().__init__(_FIELDS)
         self._by_holder: dict[int, set[int]] | None = None   # holder -> its tokens, built on demand
-
-    def __getattr__(self, name):
-        data = self.__dict__.get("_data")
-        if data is not None and name in data:
-            return data[name][: self.size]
-        raise AttributeError(name)
 
     def issue(self, holder: int, hours: float, rate: float, maturity: int, now: int, creator: int | None = None) -> int:
         """A new token of ``hours`` at ``rate`` a step, due ``maturity`` steps from now."""
         if hours <= 0:
             raise ValueError("a debt token needs positive hours")
-        if self.size == len(self._data["outstanding"]):
-            for name, column in self._data.items():
-                self._data[name] = np.concatenate([column, np.zeros_like(column)])
-        i = self.size
-        values = {"outstanding": hours, "rate": rate, "maturity": now + maturity, "holder": holder,
-                  "creator": holder if creator is None else creator, "created": now, "compounded": False}
-        for name, value in values.items():
-            self._data[name][i] = value
-        self.size += 1
+        i = int(self.append(outstanding=hours, rate=rate, maturity=now + maturity, holder=holder,
+                            creator=holder if creator is None else creator, created=now)[0])
         if self._by_holder is not None:
             self._by_holder.setdefault(int(holder), set()).add(i)
         return i

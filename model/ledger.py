@@ -179,6 +179,87 @@ class Ledger:
                 self._balances[t.payee] += t.amount
             self._record(t.payer, t.payee, t.market, t.quantity, t.amount, t.kind)
 
+    def settle_in_order(self, payers, payees, amounts, *, market: str = "", quantities=None,
+                        kind: str = "payment") -> None:
+        """Apply a sequence of transfers, one after another, all-or-nothing (numpy inputs).
+
+        Transfer i moves ``amounts[i]`` minor units from ``payers[i]`` to ``payees[i]`` (an
+        account, or BURN), recorded with ``market``, ``quantities[i]`` and ``kind``, in the
+        order given. Unlike :meth:`settle`, which checks each payer's total against its balance
+        before the batch, money received earlier in the sequence may be spent later in it: what
+        is checked is every payer's running balance, which must never go below zero. If it
+        would, or an argument is bad, nothing moves and nothing is recorded.
+
+        Raises:
+            LedgerError: for unknown accounts, amounts that are not whole numbers from 0 to
+                :data:`MAX_UNITS`, or inputs of different lengths.
+            InsufficientFunds: when a transfer would take its payer's balance below zero.
+        """
+        payers = self._account_array("payers", payers)
+        payees = self._account_array("payees", payees, burn=True)
+        amounts = np.asarray(amounts)
+        if amounts.ndim != 1 or not (amounts.size == 0 or np.issubdtype(amounts.dtype, np.integer)):
+            raise LedgerError("amounts must be a one-dimensional sequence of whole numbers of minor units")
+        if amounts.size and not (amounts.min() >= 0 and amounts.max() <= MAX_UNITS):
+            raise LedgerError(f"amounts must be whole numbers of minor units from 0 to {MAX_UNITS}")
+        amounts = amounts.astype(np.int64)
+        quantities = np.zeros(len(amounts)) if quantities is None else np.asarray(quantities, dtype=float)
+        if not len(payers) == len(payees) == len(amounts) == len(quantities) or quantities.ndim != 1:
+            raise LedgerError(f"payers, payees, amounts and quantities must have one entry per transfer; got "
+                              f"{len(payers)}, {len(payees)}, {len(amounts)} and {len(quantities)}")
+        if not isinstance(market, str) or not isinstance(kind, str):
+            raise LedgerError("market and kind must be text")
+        if amounts.size == 0:
+            return
+        self._check_running_balances(payers, payees, amounts)
+        np.subtract.at(self._balances, payers, amounts)
+        credited = payees != BURN
+        np.add.at(self._balances, payees[credited], amounts[credited])
+        self.burned += int(amounts[~credited].sum())
+        step = self._clock()
+        columns = zip(payers.tolist(), payees.tolist(), quantities.tolist(), amounts.tolist())
+        self._journal.extend((step, payer, payee, market, quantity, amount, kind)
+                             for payer, payee, quantity, amount in columns)
+
+    def _check_running_balances(self, payers, payees, amounts) -> None:
+        """Raise InsufficientFunds if, applying the transfers in order, a payer's balance would
+        go below zero (each debit is applied before its credit, so paying oneself needs cover)."""
+        m = len(amounts)
+        accounts = np.concatenate([payers, payees])
+        deltas = np.concatenate([-amounts, amounts])
+        sequence = np.concatenate([2 * np.arange(m), 2 * np.arange(m) + 1])
+        keep = accounts != BURN
+        accounts, deltas, sequence = accounts[keep], deltas[keep], sequence[keep]
+        order = np.lexsort((sequence, accounts))  # by account, then in the order of the sequence
+        accounts, deltas, sequence = accounts[order], deltas[order], sequence[order]
+        # The sums may pass int64 and wrap; they stay exact modulo 2**64, and up to the first
+        # overdraft every balance lies in [0, money supply], so each running balance up to and
+        # including the first one that goes negative is exact (and that is the one reported).
+        running = np.cumsum(deltas)
+        starts = np.flatnonzero(np.r_[True, accounts[1:] != accounts[:-1]])
+        before = np.r_[0, running][starts]  # the running sum just before each account's first event
+        running += self._balances[accounts] - np.repeat(before, np.diff(np.r_[starts, len(accounts)]))
+        short = np.flatnonzero(running < 0)
+        if short.size:
+            first = short[np.argmin(sequence[short])]  # the earliest transfer that cannot be covered
+            i, payer = int(sequence[first]) // 2, int(accounts[first])
+            raise InsufficientFunds(
+                f"{self.names[payer]} cannot pay {to_credits(int(amounts[i])):g} credits (transfer {i}): "
+                f"its balance would be {to_credits(int(running[first])):g}; nothing was moved"
+            )
+
+    def _account_array(self, role: str, values, burn: bool = False) -> np.ndarray:
+        arr = np.asarray(values)
+        if arr.ndim != 1 or not (arr.size == 0 or np.issubdtype(arr.dtype, np.integer)):
+            raise LedgerError(f"{role} must be a one-dimensional sequence of account numbers")
+        valid = (arr >= 0) & (arr < len(self.names))  # before the cast: a huge uint64 must not wrap to BURN
+        if burn:
+            valid |= arr == BURN
+        if not valid.all():
+            raise LedgerError(f"{role} {int(arr[~valid][0])} is not an open account "
+                              f"(there are {len(self.names)})")
+        return arr.astype(np.int64)
+
     def audit(self) -> None:
         """Raise if the balances no longer add up to minted minus burned."""
         if self.money_supply != self.minted - self.burned:

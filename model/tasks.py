@@ -8,21 +8,24 @@ to EXPIRED when its deadline passes before anyone takes it.
 
 import numpy as np
 
+from model.columns import ColumnTable
+
 OPEN, ASSIGNED, DONE, EXPIRED = 0, 1, 2, 3
 NO_SKILL = -1
 
+#: name -> (dtype, value of a new task): ids -1 until known, outcomes NaN until measured.
 _COLUMNS = {
-    "arrival": np.int64, "effort": float, "deadline": np.int64, "value": float, "reserve": float,
-    "skill_a": np.int64, "skill_b": np.int64, "urgent": bool, "state": np.int8,
-    "worker": np.int64, "price": float, "start": np.int64, "finish": np.int64,
-    "quality": float, "hours": float, "multiplier": float, "payment": float,
-    "cost": float, "delivered": float,
+    "arrival": (np.int64, -1), "effort": (float, 0.0), "deadline": (np.int64, -1), "value": (float, 0.0),
+    "reserve": (float, 0.0), "skill_a": (np.int64, -1), "skill_b": (np.int64, -1), "urgent": (bool, False),
+    "state": (np.int8, OPEN), "worker": (np.int64, -1), "price": (float, np.nan), "start": (np.int64, -1),
+    "finish": (np.int64, -1), "quality": (float, np.nan), "hours": (float, np.nan), "multiplier": (float, np.nan),
+    "payment": (float, np.nan), "cost": (float, np.nan), "delivered": (float, np.nan),
 }
 
 
-class TaskBook:
-    """Columns of numpy arrays that grow by doubling; ``open`` lists the open tasks in
-    arrival order.
+class TaskBook(ColumnTable):
+    """Columns of numpy arrays (a :class:`~model.columns.ColumnTable`); ``open`` lists the open
+    tasks in arrival order.
 
     Example:
         >>> book = TaskBook()
@@ -33,35 +36,16 @@ class TaskBook:
     """
 
     def __init__(self):
-        self.size = 0
-        self._data = {name: np.zeros(16, dtype=kind) for name, kind in _COLUMNS.items()}
+        super().__init__(_COLUMNS)
         self.open = np.zeros(0, dtype=np.int64)
-
-    def __getattr__(self, name):
-        data = self.__dict__.get("_data")
-        if data is not None and name in data:
-            return data[name][: self.size]
-        raise AttributeError(name)
-
-    def __len__(self) -> int:
-        return self.size
 
     def post(self, *, arrival: int, effort, deadline, value, reserve, skill_a, skill_b, urgent=False) -> np.ndarray:
         """Add tasks (all OPEN); return their ids."""
         effort = np.atleast_1d(np.asarray(effort, dtype=float))
-        n = len(effort)
         if np.any(effort <= 0) or not np.all(np.isfinite(effort)):
             raise ValueError("effort must be a positive number of hours")
-        self._grow(self.size + n)
-        ids = np.arange(self.size, self.size + n)
-        given = {"arrival": arrival, "effort": effort, "deadline": deadline, "value": value, "reserve": reserve,
-                 "skill_a": skill_a, "skill_b": skill_b, "urgent": urgent}
-        for name, column in self._data.items():
-            column[ids] = given.get(name, -1 if column.dtype == np.int64 else 0)
-        self._data["state"][ids] = OPEN
-        for name in ("price", "quality", "hours", "multiplier", "payment", "cost", "delivered"):
-            self._data[name][ids] = np.nan
-        self.size += n
+        ids = self.append(len(effort), arrival=arrival, effort=effort, deadline=deadline, value=value,
+                          reserve=reserve, skill_a=skill_a, skill_b=skill_b, urgent=urgent)
         self.open = np.concatenate([self.open, ids])
         return ids
 
@@ -83,19 +67,3 @@ class TaskBook:
         self._data["state"][late] = EXPIRED
         self.open = self.open[~np.isin(self.open, late)]
         return late
-
-    def set(self, ids, **columns) -> None:
-        """Write outcome columns (quality, hours, payment, state, ...) for ``ids``."""
-        for name, values in columns.items():
-            self._data[name][ids] = values
-
-    def _grow(self, needed: int) -> None:
-        capacity = len(self._data["arrival"])
-        if needed <= capacity:
-            return
-        while capacity < needed:
-            capacity *= 2
-        for name, column in self._data.items():
-            bigger = np.zeros(capacity, dtype=column.dtype)
-            bigger[: len(column)] = column
-            self._data[name] = bigger

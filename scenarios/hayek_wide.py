@@ -147,10 +147,11 @@ smiths use to value raw goods, which sets the miners' income: the price of each 
 near the value of what it becomes, $p_{raw} \approx \pi_{smith}\, p_{int}$, $p_{int} \approx \pi_{maker}\, R$.
 """
     params = (
-        Param("miners", 2, "agents who dig raw goods", low=1, high=10_000),
-        Param("smiths", 4, "agents who make intermediate goods from raw", low=0, high=10_000),
-        Param("makers", 4, "agents who make output from intermediate goods", low=0, high=10_000),
-        Param("generalists", 2, "agents who make output from either (raw at a lower yield)", low=0, high=10_000),
+        Param("miners", 2, "agents who dig raw goods", low=1, high=300),
+        Param("smiths", 4, "agents who make intermediate goods from raw (a step takes ~3 s at 300 of each)",
+              low=0, high=300),
+        Param("makers", 4, "agents who make output from intermediate goods", low=0, high=300),
+        Param("generalists", 2, "agents who make output from either (raw at a lower yield)", low=0, high=300),
         Param("raw_per_miner", 5.0, "raw goods a miner digs each step", low=0.001, high=1e6),
         Param("reward", 1.0, "what the world pays for a unit of output", low=0.001, high=1e6),
         Param("direct_yield", 0.6, "output per raw good for a generalist (vs about 1 via the chain)", low=0, high=1),

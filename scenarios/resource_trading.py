@@ -103,7 +103,7 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
         Param("runaway", 0, "agents that bid their whole budget for everything", low=0, high=1_000_000),
         Param("base_price", 0.5, "AMM: P_base, the price of an idle resource", low=0, high=1e6),
         Param("k", 1.0, "AMM: congestion sensitivity k", low=0, high=1e6),
-        Param("omega", 0.5, "AMM: smoothing weight omega, in (0, 1]", low=0, high=1),
+        Param("omega", 0.5, "AMM: smoothing weight omega", low=0.001, high=1),
         Param("tau", 2.0, "AMM: slope of the agents' logit choice", low=0, high=1e6),
         Param("tat_rate", 0.5, "tatonnement: step size", low=1e-6, high=100),
         Param("tat_tol", 0.05, "tatonnement: excess demand tolerated, share of capacity", low=0, high=1),
@@ -115,8 +115,6 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
     @classmethod
     def check(cls, values) -> None:
         parse_resources(values["resources"])
-        if values["omega"] <= 0:
-            raise ParameterError(f"omega must be in (0, 1]; got {values['omega']:g}")
         low = values["value_mean"] - values["value_spread"]
         if low < 0 or low + values["value_premium"] < 0:
             raise ParameterError(f"values must stay >= 0: value_mean - value_spread (+ value_premium on the first "

@@ -61,7 +61,7 @@ on a skill it just used, and makes at most `planner_capacity` assignments a step
 knows everything (an exact assignment problem).
 """
     params = (
-        Param("workers", 20, "number of workers", low=1, high=100_000),
+        Param("workers", 20, "number of workers (a step takes ~1 s at 10,000)", low=1, high=10_000),
         Param("allocator", "market", "who hands out tasks (omniscient: the exact assignment with true numbers)",
               choices=("market", "planner", "omniscient")),
         Param("rule", "second", "auction payment: second (Vickrey, capped by the reserve) or first",

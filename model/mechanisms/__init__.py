@@ -3,9 +3,11 @@
 No Mesa, no agents, no I/O: each function takes bids (never true valuations,
 except the planners, which are yardsticks for the observer) and returns its
 outcome (a :class:`Clearing` for the auctions). The one stateful object is the
-:class:`OrderBook`, since a continuous double auction keeps orders between
-arrivals. Ties are broken by the lowest index (or the earliest order). Bad input
-raises :class:`MechanismInputError`, a ValueError naming the argument.
+order book, since a continuous double auction keeps orders between arrivals:
+:class:`OrderBook` in plain Python (the reference) and :class:`CompiledOrderBook`,
+the same rule compiled with numba. Ties are broken by the lowest index (or the
+earliest order). Bad input raises :class:`MechanismInputError`, a ValueError
+naming the argument.
 """
 
 from model.mechanisms._checks import MechanismInputError
@@ -22,9 +24,20 @@ from model.mechanisms.procurement import reverse_auction, sequential_reverse_auc
 from model.mechanisms.sealed_bid import first_price, second_price, uniform_price
 from model.mechanisms.tatonnement import TatonnementResult, tatonnement
 
+
+def __getattr__(name):
+    # The compiled book loads numba (~0.3 s): only when someone asks for it, so that importing
+    # the mechanisms (every scenario, the CLI, sweep workers) does not pay for it.
+    if name == "CompiledOrderBook":
+        from model.mechanisms.order_book_compiled import CompiledOrderBook
+        return CompiledOrderBook
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "Clearing",
     "CombinatorialOutcome",
+    "CompiledOrderBook",
     "FisherEquilibrium",
     "Fill",
     "MechanismInputError",

@@ -181,6 +181,8 @@ def optimal_resource_allocation(values, need, capacity, idle_values=None, holdin
     if not np.all(np.isfinite(values)):
         raise MechanismInputError("values must be finite numbers")
     cells = agents * resources
+    if cells == 0:
+        return 0.0, np.zeros((agents, resources))
     if cells * (1 if idle_values is None else 2) > MAX_LP_CELLS:
         raise MechanismInputError(f"instance too large for the exact LP: {agents} agents x {resources} resources")
     # x is laid out agent-major, x[i * R + r]. Row i caps agent i's units (sum over r), row

@@ -147,7 +147,7 @@ def test_trading_moves_debt_to_specialists_and_prevents_crises():
 @pytest.mark.parametrize("params, message", [
     ({"interest": -0.1}, "interest must be a number between 0 and 10"),
     ({"maturity": 0}, "maturity must be an integer between 1 and"),
-    ({"crisis_threshold": 0}, "crisis_threshold must be > 0"),
+    ({"crisis_threshold": 0}, "crisis_threshold must be a number between 0.001 and 1e+12"),
 ])
 def test_bad_parameters(params, message):
     with pytest.raises(ParameterError) as err:

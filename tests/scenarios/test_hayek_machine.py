@@ -99,8 +99,8 @@ def test_the_chain_is_learned_and_money_moves_only_as_recorded():
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"rent": 1.0}, "rent must be in [0, 1)"),
-    ({"rent": -0.1}, "rent must be a number between 0 and 1"),
+    ({"rent": 1.0}, "rent must be a number between 0 and 0.99"),
+    ({"rent": -0.1}, "rent must be a number between 0 and 0.99"),
     ({"agents": 0}, "agents must be an integer between 1 and"),
     ({"env": "maze"}, "env must be one of chain, grid"),
 ])

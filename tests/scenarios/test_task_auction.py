@@ -117,7 +117,7 @@ def test_urgent_burst_is_measured():
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"workers": 0}, "workers must be an integer between 1 and 100000; got 0"),
+    ({"workers": 0}, "workers must be an integer between 1 and 10000; got 0"),
     ({"alpha": 0.5, "beta": 0.3, "gamma": 0.3}, "alpha + beta + gamma must equal 1"),
     ({"min_effort": -1}, "min_effort must be a number between 0.1 and 1000; got -1"),
     ({"min_effort": 5, "max_effort": 3}, "min_effort (5) cannot exceed max_effort (3)"),
