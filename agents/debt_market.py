@@ -1,8 +1,8 @@
 """The market maker for debt tokens: who takes a shipper's technical debt, and for how much.
 
 Taking on debt is a service: the holder pays the taker to do the cleanup. So the token goes
-to the lowest ask (a procurement auction, ``trading="auction"``), or the holders buy cleanup
-hours from the takers in a continuous double auction (``trading="cda"``): holders bid per hour
+to the lowest ask (a procurement auction, ``mechanism="auction"``), or the holders buy cleanup
+hours from the takers in a continuous double auction (``mechanism="cda"``): holders bid per hour
 of principal, takers ask, and a fill moves that many hours of debt to the taker.
 """
 
@@ -28,18 +28,18 @@ class DebtMarket(mesa.Agent):
 
     market = "debt"
 
-    def __init__(self, model, trading: str, rule: str, strategy):
+    def __init__(self, model, mechanism: str, rule: str, strategy):
         super().__init__(model)
-        self.trading, self.rule, self.strategy = trading, rule, strategy
+        self.mechanism, self.rule, self.strategy = mechanism, rule, strategy
         self.price, self.revenue, self.traded = float("nan"), 0.0, 0.0
         self._rng = np.random.default_rng(model.rng.integers(2**63))
         self._desk = None   # the takers' asks in bulk (agents.developers.TakerDesk), made on first use
 
     def step(self) -> None:
         self.revenue, self.traded = 0.0, 0.0
-        if self.trading == "auction":
+        if self.mechanism == "auction":
             self._auctions()
-        elif self.trading == "cda":
+        elif self.mechanism == "cda":
             self._double_auction()
         if self.traded > 0:
             self.price = self.revenue / self.traded

@@ -1,7 +1,7 @@
 """Bidders in a combinatorial auction: private values for bundles of goods (XOR), a wallet, and a
 way of bidding.
 
-* ``honest``: bids its values, shaded by ``shade`` (0: truthful).
+* ``honest``: bids its values, shaded by ``shading`` (0: truthful).
 * ``shill`` (false-name bidding): opens a second wallet, a false name, and splits its most
   valuable bundle between its two names, each asking for half the goods at half the value;
   it drops its other bids (Yokoo, Sakurai, Matsubara 2004; Ausubel and Milgrom 2006).
@@ -16,10 +16,10 @@ import mesa
 class PackageBidder(mesa.Agent):
     """One bidder; ``role`` is "honest", "shill" or "ring"."""
 
-    def __init__(self, model, market, role: str = "honest", shade: float = 0.0, ring_factor: float = 1.0):
+    def __init__(self, model, market_maker, role: str = "honest", shading: float = 0.0, ring_factor: float = 1.0):
         super().__init__(model)
-        self.market, self.role = market, role
-        self.shade, self.ring_factor = shade, ring_factor
+        self.market_maker, self.role = market_maker, role
+        self.shading, self.ring_factor = shading, ring_factor
         self.account = model.ledger.open_account(f"bidder:{self.unique_id}")
         self.alias = model.ledger.open_account(f"bidder:{self.unique_id}:alias") if role == "shill" else None
         self._values: list[tuple[tuple, float]] = []       # private: (bundle, value), XOR
@@ -52,7 +52,7 @@ class PackageBidder(mesa.Agent):
                 half = len(bundle) // 2
                 return [(self.account, bundle[:half], value * half / len(bundle)),
                         (self.alias, bundle[half:], value * (len(bundle) - half) / len(bundle))]
-        return [(self.account, b, v * (1.0 - self.shade)) for b, v in self._values]
+        return [(self.account, b, v * (1.0 - self.shading)) for b, v in self._values]
 
     def step(self) -> None:
-        self.market.submit(self.bids())
+        self.market_maker.submit(self.bids())

@@ -120,12 +120,13 @@ class Noisy:
 STRATEGIES = {s.name: s for s in (Truthful, Shade, BayesNash, ZeroIntelligence, Noisy)}
 
 
-def make_strategy(name: str, *, alpha: float = 0.0, sigma: float = 0.0):
-    """Build a strategy by name, passing only the parameter it uses."""
+def make_strategy(name: str, *, shading: float = 0.0, noise: float = 0.0):
+    """Build a strategy by name, passing only the parameter it uses (``shading`` to shade,
+    ``noise`` to noisy)."""
     if name == "shade":
-        return Shade(alpha)
+        return Shade(shading)
     if name == "noisy":
-        return Noisy(sigma)
+        return Noisy(noise)
     try:
         return STRATEGIES[name]()
     except KeyError:

@@ -17,18 +17,18 @@ class Trader(mesa.Agent):
     Attributes:
         account: the trader's account number in ``model.ledger``.
         strategy: turns the private per-unit value into a per-unit bid.
-        market: the MarketMaker the trader sends its orders to.
+        market_maker: the MarketMaker the trader sends its orders to.
         valuation: private value per unit of the current request.
         quantity: units the current request needs (all or nothing).
         utility: cumulative value realised minus payments made, in credits.
     """
 
-    def __init__(self, model, strategy, market, name: str | None = None):
+    def __init__(self, model, strategy, market_maker, name: str | None = None):
         super().__init__(model)
         self.account = model.ledger.open_account(name or f"trader:{self.unique_id}")
         self.strategy = strategy
-        self.market = market
-        market.join(self)
+        self.market_maker = market_maker
+        market_maker.join(self)
         self.valuation = 0.0
         self.quantity = 1.0
         self.utility = 0.0
@@ -46,9 +46,9 @@ class Trader(mesa.Agent):
 
     def step(self) -> None:
         """Bid for the current request, never more than the wallet holds."""
-        per_unit = self.strategy.bid(self.valuation, self.market.bidders, self.random)
+        per_unit = self.strategy.bid(self.valuation, self.market_maker.bidders, self.random)
         self.last_bid = min(max(per_unit, 0.0) * self.quantity, self.wealth)
-        self.market.submit(self, self.last_bid, self.quantity)
+        self.market_maker.submit(self, self.last_bid, self.quantity)
 
     def receive(self, quantity: float, payment: float) -> None:
         """Take delivery of an allocation paid for with ``payment`` credits."""

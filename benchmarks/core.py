@@ -93,7 +93,7 @@ def bench_task_auction() -> None:
     for workers, steps in ((10**3, 20), (10**4, 3)):
         rates = []
         for allocator in ("market", "planner"):
-            model = TaskAuctionModel(rng=1, workers=workers, allocator=allocator)
+            model = TaskAuctionModel(rng=1, workers=workers, mechanism=allocator)
             for _ in range(10):  # warm-up: work in progress, a backlog
                 model.step()
             rates.append(agent_steps_per_second(model, workers, steps))
@@ -130,8 +130,8 @@ def bench_hayek_machine() -> None:
     print(f"  {'sub-agents':>10}  {'first price':>12}  {'vickrey':>12}")
     for agents in (100, 1_000, 10_000):
         rates = []
-        for auction in ("first", "vickrey"):
-            model = HayekMachineModel(rng=1, agents=agents, auction=auction)
+        for auction in ("first", "second"):
+            model = HayekMachineModel(rng=1, agents=agents, rule=auction)
             for _ in range(20):
                 model.step()
             rates.append(200 / best_time(lambda: [model.step() for _ in range(200)]))
@@ -146,7 +146,7 @@ def bench_debt_tokens() -> None:
         scale = features / 12
         rates = []
         for trading in modes:
-            model = DebtTokensModel(rng=1, features=features, specialists=features // 4, trading=trading,
+            model = DebtTokensModel(rng=1, features=features, specialists=features // 4, mechanism=trading,
                                     crisis_threshold=300.0 * scale, health_scale=500.0 * scale)
             for _ in range(20):
                 model.step()

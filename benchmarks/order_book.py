@@ -157,7 +157,7 @@ def bench_exchange() -> None:
         for reference in (True, False):
             model = ResourceTradingModel(rng=1, agents=agents, resources=resources, mechanism="cda",
                                          fiat_budget=2.0 * agents, exact_optimum=False)
-            model.exchange.reference = reference
+            model.market.reference = reference
             model.step()  # warm-up
             models[reference] = model
         best = {True: float("inf"), False: float("inf")}

@@ -3,11 +3,12 @@
 import argparse
 import inspect
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from model.params import ParameterError, parse_assignment
+from model.params import ParameterError, RenamedParameter, parse_assignment
 from scenarios.registry import SCENARIOS, get_scenario
 from experiments.runner import check_output_path, check_seed, simulate, summarize, write_table
 from experiments.grid import check_grid, parse_grid
@@ -171,8 +172,20 @@ COMMANDS = {"list": cmd_list, "show": cmd_show, "run": cmd_run, "sweep": cmd_swe
 EXIT_RUNS_FAILED, EXIT_INPUT, EXIT_STORAGE, EXIT_INTERRUPTED = 1, 2, 3, 130
 
 
+def _note_renamed(message, category, filename, lineno, file=None, line=None):
+    """A renamed parameter is one line on stderr, not Python's two-line warning."""
+    if issubclass(category, RenamedParameter):
+        print(f"catallaxy: note: {message}", file=sys.stderr)
+    else:
+        _show_warning(message, category, filename, lineno, file, line)
+
+
+_show_warning = warnings.showwarning
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code (see EXIT_*)."""
+    warnings.showwarning = _note_renamed
     try:
         args = build_parser().parse_args(argv)
         code = COMMANDS[args.command](args)

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from model.params import Param, ParameterError, parse_assignment, validate
+from model.params import Param, ParameterError, canonical_name, parse_assignment, validate
 
 #: Values one grid axis may have.
 MAX_AXIS_VALUES = 10_000
@@ -62,6 +62,7 @@ def parse_grid(params: Sequence[Param], specs: Sequence[str], owner: str) -> dic
     grid: dict[str, list[Any]] = {}
     for spec in specs:
         name, text = parse_assignment(spec)
+        name = canonical_name(params, name)
         validate(params, {name: known[name].default} if name in known else {name: None}, owner)
         if name in grid:
             raise ParameterError(f"grid names {name!r} twice")
@@ -74,6 +75,7 @@ def check_grid(params: Sequence[Param], grid: Mapping[str, Sequence[Any]], owner
     known = {p.name: p for p in params}
     checked = {}
     for name, values in grid.items():
+        name = canonical_name(params, name)
         validate(params, {name: known[name].default} if name in known else {name: None}, owner)
         if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
             raise ParameterError(f"grid for {name} must be a non-empty list of values")

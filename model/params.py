@@ -2,6 +2,7 @@
 ``--set``, ``catallaxy list``, the dashboard's controls and sweep grids."""
 
 import difflib
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +10,11 @@ from typing import Any
 
 class ParameterError(ValueError):
     """A parameter value a person gave that the scenario cannot accept."""
+
+
+class RenamedParameter(FutureWarning):
+    """An old parameter name, or an old name of a choice, that still works for now: the one
+    name per idea is used everywhere else (the CLI prints these as one line on stderr)."""
 
 
 _TYPE_WORDS = {int: "an integer", float: "a number", str: "text", bool: "true or false"}
@@ -32,6 +38,10 @@ class Param:
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] | None = None
+    #: Old names of this parameter that are still accepted, with a RenamedParameter warning.
+    aliases: tuple[str, ...] = ()
+    #: (old, new) names of choices still accepted, with a RenamedParameter warning.
+    renamed_choices: tuple[tuple[str, str], ...] = ()
 
     @property
     def kind(self) -> type:
@@ -70,7 +80,13 @@ class Param:
             text = str(raw).strip().lower()
             return {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}.get(text)
         if kind is str:
-            return str(raw).strip()
+            text = str(raw).strip()
+            new = dict(self.renamed_choices).get(text)
+            if new is not None:
+                warnings.warn(f"{self.name}={text} is now {self.name}={new}; the old name will go", RenamedParameter,
+                              stacklevel=4)
+                return new
+            return text
         try:
             number = float(raw)
         except (TypeError, ValueError):
@@ -91,6 +107,13 @@ def validate(params: Sequence[Param], given: Mapping[str, Any], owner: str) -> d
             value outside its declaration.
     """
     known = {p.name: p for p in params}
+    renamed = {}
+    for name, value in given.items():
+        new = canonical_name(params, name)
+        if new != name and new in given:
+            raise ParameterError(f"{name!r} and {new!r} are the same parameter; give it once")
+        renamed[new] = value
+    given = renamed
     for name in given:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
@@ -99,6 +122,19 @@ def validate(params: Sequence[Param], given: Mapping[str, Any], owner: str) -> d
                 f"unknown parameter {name!r} for {owner}{hint}; it has: {', '.join(known) or 'none'}"
             )
     return {p.name: p.coerce(given[p.name]) if p.name in given else p.default for p in params}
+
+
+def canonical_name(params: Sequence[Param], name: str) -> str:
+    """``name``, or the current name of a parameter ``name`` used to be (with a RenamedParameter
+    warning); unknown names come back unchanged for :func:`validate` to refuse."""
+    if any(p.name == name for p in params):
+        return name
+    for p in params:
+        if name in p.aliases:
+            warnings.warn(f"parameter {name!r} is now {p.name!r}; the old name will go", RenamedParameter,
+                          stacklevel=3)
+            return p.name
+    return name
 
 
 def parse_assignment(text: str) -> tuple[str, str]:

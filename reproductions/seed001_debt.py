@@ -30,12 +30,12 @@ def debt_trading(out_dir: Path, seed: int = 0, trials: int = 20, workers: int = 
     from experiments.sweeps import sweep
 
     features = get_scenario("debt-tokens").defaults()["features"]
-    table = sweep("debt-tokens", {"interest": list(interest), "trading": list(TRADING)}, seeds=trials, steps=steps,
-                  base_seed=seed, workers=workers, progress=progress, paired=("trading",))
+    table = sweep("debt-tokens", {"interest": list(interest), "mechanism": list(TRADING)}, seeds=trials, steps=steps,
+                  base_seed=seed, workers=workers, progress=progress, paired=("mechanism",))
     if (table.status != "ok").any():
         raise RuntimeError(f"a debt-tokens run failed: {table.error[table.status != 'ok'].iloc[0]}")
     runs = pd.DataFrame({
-        "interest": table.interest, "trading": table.trading, "seed": table.seed,
+        "interest": table.interest, "trading": table.mechanism, "seed": table.seed,
         "debt": table["mean:debt_outstanding"], "crises": table["final:crises"],
         "cleanup": table["mean:cleanup_hours"] * steps, "output": table["mean:productivity"] * steps * features,
         "specialist_share": table["mean:specialist_share"],

@@ -40,15 +40,15 @@ def planning_vs_market(out_dir: Path, seed: int = 0, trials: int = 20, workers: 
 
     runs = []
     for n in fleet_sizes:
-        grid = {"workers": [n], "allocator": ["market", "planner", "omniscient"], "urgent_at": [steps // 2],
+        grid = {"workers": [n], "mechanism": ["market", "planner", "omniscient"], "urgent_at": [steps // 2],
                 "urgent_tasks": [max(1, n // 2)]}
         table = sweep("task-auction", grid, seeds=trials, steps=steps, base_seed=seed, workers=workers,
-                      progress=progress, paired=("allocator",))
+                      progress=progress, paired=("mechanism",))
         if (table.status != "ok").any():
             raise RuntimeError(f"a task-auction run failed: {table.error[table.status != 'ok'].iloc[0]}")
-        yardstick = table[table.allocator == "omniscient"].set_index("seed")["mean:welfare"]
+        yardstick = table[table.mechanism == "omniscient"].set_index("seed")["mean:welfare"]
         runs.append(pd.DataFrame({
-            "workers": n, "allocator": table.allocator, "seed": table.seed,
+            "workers": n, "mechanism": table.mechanism, "seed": table.seed,
             "throughput": table["mean:throughput"] / n,
             "efficiency": table["mean:welfare"] / table.seed.map(yardstick),
             "adapt_steps": table["final:adapt_steps"], "urgent_served": table["final:urgent_served"],
@@ -63,11 +63,11 @@ def planning_vs_market(out_dir: Path, seed: int = 0, trials: int = 20, workers: 
 def compare(runs: pd.DataFrame) -> pd.DataFrame:
     """Per fleet size and metric: each allocator's mean and 95% interval, and Welch's p."""
     rows = []
-    runs = runs[runs.allocator != "omniscient"]
-    for (n, metric), group in runs.melt(id_vars=["workers", "allocator"], value_vars=list(METRICS),
+    runs = runs[runs.mechanism != "omniscient"]
+    for (n, metric), group in runs.melt(id_vars=["workers", "mechanism"], value_vars=list(METRICS),
                                         var_name="metric").groupby(["workers", "metric"], sort=True):
-        market = group.value[group.allocator == "market"].dropna()
-        planner = group.value[group.allocator == "planner"].dropna()
+        market = group.value[group.mechanism == "market"].dropna()
+        planner = group.value[group.mechanism == "planner"].dropna()
         row = {"workers": n, "metric": metric}
         for name, sample in (("market", market), ("planner", planner)):
             mean, low, high = mean_ci(sample) if len(sample) else (np.nan,) * 3

@@ -60,7 +60,7 @@ Winner determination picks the bids maximising $\sum_j v_j x_j$ with every good 
         Param("goods", 20, "goods per step (generators only)", low=1, high=2_000),
         Param("bids", 100, "bids per step (generators only)", low=1, high=20_000),
         Param("mechanism", "vcg", "how the market maker clears", choices=tuple(MECHANISMS)),
-        Param("shade", 0.0, "honest bidders bid (1 - shade) x value", low=0, high=1),
+        Param("shading", 0.0, "honest bidders bid (1 - shading) x value", low=0, high=1, aliases=("shade",)),
         Param("increment", 1.0, "clock auction: price step of an over-demanded good", low=1e-6, high=1e9),
         Param("false_name", False, "bidder 0 bids under two names (false-name bidding)"),
         Param("collusion", False, "bidders 1 and 2 form a ring and inflate their bids"),
@@ -87,7 +87,7 @@ Winner determination picks the bids maximising $\sum_j v_j x_j$ with every good 
         while len(self.bidders) <= k:
             i = len(self.bidders)
             role = "shill" if p.false_name and i == 0 else "ring" if p.collusion and i in (1, 2) else "honest"
-            bidder = PackageBidder(self, self.market, role, shade=p.shade if role == "honest" else 0.0,
+            bidder = PackageBidder(self, self.market, role, shading=p.shading if role == "honest" else 0.0,
                                    ring_factor=p.ring_factor)
             for account in bidder.accounts:   # a shill splits its budget between its names
                 self.ledger.mint(account, to_units(p.budget) // len(bidder.accounts), kind="endowment")
@@ -126,7 +126,7 @@ Winner determination picks the bids maximising $\sum_j v_j x_j$ with every good 
         self.welfare = sum(b.true_value(goods_won(outcome, b.accounts)) for b in self.bidders)
         self.unsold = self.n_goods - sum(len(bundle) for bundle in outcome.allocation.values())
         manipulated = p.false_name or p.collusion
-        if p.mechanism == "vcg" and p.shade == 0 and not manipulated:
+        if p.mechanism == "vcg" and p.shading == 0 and not manipulated:
             self.optimum = outcome.welfare           # the bids are the true values: the same program
         else:
             self.optimum = winner_determination(truthful, self.n_goods)[0]

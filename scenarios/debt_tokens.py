@@ -50,10 +50,13 @@ shortcuts, until $D$ is back under it.
     params = (
         Param("features", 12, "feature agents (above 10,000 a step takes seconds)", low=1, high=10_000),
         Param("specialists", 3, "refactoring specialists", low=0, high=10_000),
-        Param("trading", "auction", "how debt changes hands", choices=("off", "auction", "cda")),
+        Param("mechanism", "auction", "how debt changes hands: off (no trading), auction (procurement) or cda",
+              choices=("off", "auction", "cda"), aliases=("trading",)),
         Param("rule", "second", "auction payment: second (Vickrey, capped by the reserve) or first",
               choices=("second", "first")),
         Param("strategy", "truthful", "how agents ask and bid", choices=("truthful", "shade", "zic", "noisy")),
+        Param("shading", 0.2, "shade strategy: ask (1 + shading) x cost, bid (1 - shading) x value", low=0, high=1),
+        Param("noise", 0.2, "sigma of the noisy strategy's multiplicative noise", low=0, high=2),
         Param("interest", 0.03, "interest per step on a token", low=0, high=10),
         Param("maturity", 20, "steps until a token is due", low=1, high=1_000_000),
         Param("compound", 2.0, "a token open at maturity has its rate multiplied by this", low=1, high=100),
@@ -96,7 +99,7 @@ shortcuts, until $D$ is back under it.
                                             self.rng.uniform(0.4, 0.8, p.specialists))]
         self.developers = self.features + self.specialists
         self.by_id = {d.unique_id: d for d in self.developers}
-        self.market = DebtMarket(self, p.trading, p.rule, make_strategy(p.strategy, alpha=0.2, sigma=0.2))
+        self.market = DebtMarket(self, p.mechanism, p.rule, make_strategy(p.strategy, shading=p.shading, noise=p.noise))
         self.add_market(self.market)
         self.crises, self.in_crisis = 0, False
         self.shipped_value = self.debt_paid = self.paydown_cost = self.cleanup_hours = 0.0

@@ -74,7 +74,7 @@ smoothness floor (price of anarchy, Roughgarden 2015).
         if p.strategy == "shade":
             strategies = [Shade(a) for a in self.rng.uniform(0, p.shading, p.agents)]
         else:
-            strategies = [make_strategy(p.strategy, sigma=p.noise)] * p.agents
+            strategies = [make_strategy(p.strategy, noise=p.noise)] * p.agents
         self.requesters = [Trader(self, s, market, name=f"agent:{i}") for i, s in enumerate(strategies)]
         for agent in self.requesters:
             self.ledger.mint(agent.account, to_units(p.budget), kind="endowment")

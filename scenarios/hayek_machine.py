@@ -4,7 +4,7 @@ from collections import deque
 
 import numpy as np
 
-from agents.hayek_market import WorldAuction
+from agents.world_market import WorldMarket
 from agents.sub_agents import Population, SubAgent
 from model.ledger import to_credits, to_units
 from model.market import MarketModel
@@ -25,7 +25,7 @@ RANDOM_SHARE = 0.5
 class HayekMachineModel(MarketModel):
     """A population of condition-action rules owns and trades the right to act.
 
-    Each step the auction (:class:`WorldAuction`) sells the world in its current state to the
+    Each step the auction (:class:`WorldMarket`) sells the world in its current state to the
     highest of the matching rules' bids (capped by wealth); the winner pays the previous
     owner, acts, collects the reward and pays rent. Rules that can no longer pay their own bid
     are bankrupt and removed; new rules
@@ -45,7 +45,7 @@ class HayekMachineModel(MarketModel):
     explanation = r"""
 **The deep market (seed 004, Algorithm 1; Baum's Hayek machine).** In state $s$ every rule whose
 condition holds bids $b_a = \min(\text{bid}_a, w_a)$; the highest bidder buys the world from its
-previous owner (paying its own bid, or with `auction=vickrey` the second-highest), acts, collects
+previous owner (paying its own bid, or with `rule=second` the second-highest), acts, collects
 the reward $R(s, x, s')$ and pays rent $\epsilon\, w_a$. The next owner pays it in turn, so an owner
 earns $R + b_{s'} - b_s$: competition drives the winning bid in each state toward the value of the
 state, $b_s \to V^*(s) = \max_x [R(s,x,s') + V^*(s')]$, and the rules that survive are the greedy
@@ -57,7 +57,8 @@ the optimal policy.
         Param("length", 8, "chain: number of states", low=2, high=1_000),
         Param("size", 4, "grid: side of the square", low=2, high=30),
         Param("step_cost", 0.02, "cost of every move", low=0, high=1),
-        Param("auction", "first", "first price or vickrey (second price)", choices=("first", "vickrey")),
+        Param("rule", "first", "payment rule: first (pay your bid) or second (Vickrey: the second-highest bid)",
+              choices=("first", "second"), aliases=("auction",), renamed_choices=(("vickrey", "second"),)),
         Param("agents", 60, "sub-agents the population is kept at (set-up takes ~5 s at 100,000)", low=1,
               high=100_000),
         Param("rent", 0.01, "epsilon: share of its wealth the owner pays each step", low=0, high=0.99),
@@ -92,8 +93,8 @@ the optimal policy.
         self.bid_ceiling = float(self.mdp.reward.max())          # public: the largest reward there is
         self.population = Population()
         self.treasury = self.ledger.open_account("treasury")
-        self.auction = WorldAuction(self, self.mdp, self.population, p.auction, p.rent, self.treasury)
-        self.add_market(self.auction)
+        self.market = WorldMarket(self, self.mdp, self.population, p.rule, p.rent, self.treasury)
+        self.add_market(self.market)
         self.open_states = np.flatnonzero(~self.mdp.terminal)
         for _ in range(p.agents):
             self._birth(random_rule=True)
@@ -124,7 +125,7 @@ the optimal policy.
         younger than GRACE steps), and their wealth goes back to the treasury."""
         pop = self.population
         everyone = pop.live()
-        live = everyone[(everyone != self.auction.owner) & (pop.born[everyone] <= self.steps - GRACE)]
+        live = everyone[(everyone != self.market.owner) & (pop.born[everyone] <= self.steps - GRACE)]
         excess = min(len(everyone) - size, len(live))
         if excess <= 0:
             return
@@ -146,7 +147,7 @@ the optimal policy.
         live = pop.live()
         if live.size:  # the broke leave (not the owner, who is still owed the next bid)
             wealth = to_credits(self.ledger.balances[pop.account[live]])
-            broke = live[(wealth < np.maximum(pop.bid[live], BANKRUPT * p.allowance)) & (live != self.auction.owner)]
+            broke = live[(wealth < np.maximum(pop.bid[live], BANKRUPT * p.allowance)) & (live != self.market.owner)]
             for row in broke:
                 pop.alive[row] = False
                 pop.agents[row].remove()
@@ -155,12 +156,12 @@ the optimal policy.
             self._birth(random_rule=self.rng.random() < RANDOM_SHARE)
         self._retire_beyond(p.agents)
         if self.episode_steps >= p.max_episode:  # cut a wandering episode short
-            self.auction.state, self.auction.owner = self.mdp.start, -1
-            self.auction.episode_reward, self.episode_steps = 0.0, 0
+            self.market.state, self.market.owner = self.mdp.start, -1
+            self.market.episode_reward, self.episode_steps = 0.0, 0
 
     # the observer -------------------------------------------------------------------------------
     def observe(self) -> None:
-        auction = self.auction
+        auction = self.market
         self.episode_steps += 1
         if auction.owner < 0:  # an episode just ended
             self.episode_return = auction.finished_returns[-1]

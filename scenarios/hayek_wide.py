@@ -187,8 +187,8 @@ near the value of what it becomes, $p_{raw} \approx \pi_{smith}\, p_{int}$, $p_{
                 self.producers.append(agent)
                 if role != "miner" and p.endowment:
                     self.ledger.mint(agent.account, to_units(p.endowment), kind="endowment")
-        self.goods_market = GoodsMarket(self)
-        self.add_exchange(self.goods_market)
+        self.market = GoodsMarket(self)
+        self.add_exchange(self.market)
         self.rewarded = 0.0
         best = {role: max((a.productivity for a in self.producers if a.role == role), default=0.0) for role in ROLES}
         # the observer's yardsticks: what one more unit is worth at the best productivities
@@ -209,5 +209,5 @@ near the value of what it becomes, $p_{raw} \approx \pi_{smith}\, p_{int}$, $p_{
 
     def extra_reporters(self):
         reporters = {f"value:{good}": (lambda m, j=j: float(m.value[j])) for j, good in enumerate(GOODS)}
-        reporters["fisher_iterations"] = lambda m: m.goods_market.iterations
+        reporters["fisher_iterations"] = lambda m: m.market.iterations
         return reporters

@@ -7,7 +7,7 @@ from collections import deque
 import numpy as np
 
 from agents import make_strategy
-from agents.exchanges import DensityExchange, DoubleAuctionExchange, PostedPriceExchange, WalrasianExchange
+from agents.resource_markets import DensityMarket, DoubleAuctionMarket, PostedPriceMarket, TatonnementMarket
 from agents.resource_users import ResourceUser, Users
 from model.ledger import Transfer, to_credits, to_units
 from model.market import MarketModel
@@ -128,7 +128,7 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
     def setup(self) -> None:
         p = self.scenario
         self.resource_names, self.capacity = parse_resources(p.resources)
-        strategy = make_strategy(p.strategy, alpha=p.shading, sigma=p.noise)
+        strategy = make_strategy(p.strategy, shading=p.shading, noise=p.noise)
         own = np.random.default_rng(self.rng.integers(2**63))        # the agents' random choices
         exchange_rng = np.random.default_rng(self.rng.integers(2**63))  # the exchange's rationing order
         self.users = Users(p.agents, p.runaway, len(self.capacity), strategy, self.rng, own,
@@ -138,13 +138,13 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
         self.treasury = self.ledger.open_account("treasury")
         common = (self, self.users, self.holders, self.resource_names, self.capacity, exchange_rng)
         exchanges = {
-            "amm": lambda: PostedPriceExchange(*common, base=p.base_price, k=p.k, omega=p.omega, tau=p.tau),
-            "tatonnement": lambda: WalrasianExchange(*common, rate=p.tat_rate, tol=p.tat_tol, max_iter=p.tat_iters),
-            "density": lambda: DensityExchange(*common),
-            "cda": lambda: DoubleAuctionExchange(*common, rounds=p.cda_rounds),
+            "amm": lambda: PostedPriceMarket(*common, base=p.base_price, k=p.k, omega=p.omega, tau=p.tau),
+            "tatonnement": lambda: TatonnementMarket(*common, rate=p.tat_rate, tol=p.tat_tol, max_iter=p.tat_iters),
+            "density": lambda: DensityMarket(*common),
+            "cda": lambda: DoubleAuctionMarket(*common, rounds=p.cda_rounds),
         }
-        self.exchange = exchanges[p.mechanism]()
-        self.add_exchange(self.exchange)
+        self.market = exchanges[p.mechanism]()
+        self.add_exchange(self.market)
         self.runaway_spend = 0.0
         self.hhi = 0.0
         self.funded_runaway = 0.0
@@ -172,11 +172,11 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
 
     # the observer ---------------------------------------------------------------------------
     def observe(self) -> None:
-        users, exchange = self.users, self.exchange
-        used = exchange.used
-        self.welfare = float((users.true_values() * used).sum() + (users.true_idle_values() * exchange.kept).sum())
+        users, market = self.users, self.market
+        used = market.used
+        self.welfare = float((users.true_values() * used).sum() + (users.true_idle_values() * market.kept).sum())
         self.optimum = self._optimum()
-        self.runaway_spend = float(exchange.spent[users.runaway].sum())
+        self.runaway_spend = float(market.spent[users.runaway].sum())
         consumed = used.sum(axis=1)
         total = consumed.sum()
         self.hhi = float(((consumed / total) ** 2).sum()) if total > 0 else 0.0
@@ -195,17 +195,17 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
         values[needy] = users.true_values()[needy]
         return optimal_resource_allocation(values, users.need, self.capacity,
                                            idle_values=users.true_idle_values()[everyone],
-                                           holdings=self.exchange.quota)[0]
+                                           holdings=self.market.quota)[0]
 
     def extra_reporters(self):
         reporters = {}
         for r, name in enumerate(self.resource_names):
-            reporters[f"util:{name}"] = lambda m, r=r: float(m.exchange.used[:, r].sum() / m.capacity[r])
+            reporters[f"util:{name}"] = lambda m, r=r: float(m.market.used[:, r].sum() / m.capacity[r])
             reporters[f"volatility:{name}"] = lambda m, name=name: m.volatility(name)
         reporters.update({name: name for name in ("hhi", "runaway_spend")})
         if self.scenario.mechanism == "tatonnement":
-            reporters["tat_iterations"] = lambda m: m.exchange.iterations
-            reporters["tat_converged"] = lambda m: m.exchange.converged
+            reporters["tat_iterations"] = lambda m: m.market.iterations
+            reporters["tat_converged"] = lambda m: m.market.converged
         return reporters
 
     def volatility(self, name: str) -> float:

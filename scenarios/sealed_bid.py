@@ -47,7 +47,7 @@ $\mathbb{E}[\text{revenue}] = \frac{n-1}{n+1}$ and both are efficient
         Param("rule", "second", "payment rule: first (pay your bid) or second (Vickrey)", choices=tuple(RULES)),
         Param("strategy", "truthful", "how every bidder bids", choices=STRATEGY_NAMES),
         Param("deviant_strategy", "same", "bidder 0's strategy", choices=("same", *STRATEGY_NAMES)),
-        Param("alpha", 0.2, "shading fraction for the shade strategy: bid (1-alpha)*value", low=0, high=1),
+        Param("shading", 0.2, "shade strategy: bid (1 - shading) x value", low=0, high=1, aliases=("alpha",)),
         Param("noise", 0.2, "sigma of the multiplicative noise of the noisy strategy", low=0, high=2),
         Param("reserve", 0.0, "reserve price: bids below it cannot win", low=0, high=1),
         Param("budget", 100_000.0, "each bidder's starting wallet, credits", low=0, high=1e9),
@@ -62,9 +62,9 @@ $\mathbb{E}[\text{revenue}] = \frac{n-1}{n+1}$ and both are efficient
         rule = RULES[p.rule]
         auction = MarketMaker(self, "item", lambda bids, quantities, budgets: rule(bids, p.reserve))
         self.add_market(auction)
-        everyone = make_strategy(p.strategy, alpha=p.alpha, sigma=p.noise)
+        everyone = make_strategy(p.strategy, shading=p.shading, noise=p.noise)
         deviant = everyone if p.deviant_strategy == "same" else make_strategy(
-            p.deviant_strategy, alpha=p.alpha, sigma=p.noise
+            p.deviant_strategy, shading=p.shading, noise=p.noise
         )
         self.bidders = [
             Trader(self, deviant if i == 0 else everyone, auction, name=f"bidder:{i}") for i in range(p.bidders)

@@ -4,7 +4,7 @@ coordinator assigns them (seed 001's experiment "Central Planning vs Market").""
 import numpy as np
 
 from agents import make_strategy
-from agents.task_desks import Coordinator, OmniscientDesk, TaskAuctioneer
+from agents.task_markets import PlannerTaskMarket, OmniscientTaskMarket, AuctionTaskMarket
 from agents.worker import COST_HIGH, COST_LOW, HOURS_PER_STEP, Fleet, Worker
 from model.mechanisms import optimal_assignment
 from model.mechanisms.planners import MAX_ASSIGNMENT_CELLS
@@ -29,9 +29,9 @@ class TaskAuctionModel(MarketModel):
     max_effort] hours, one skill or with chance 0.3 two, a deadline of the nominal duration
     plus 1-4 steps of slack, a value of U[3, 6] per hour, a reserve price of
     ``reserve_ratio`` x value); open tasks that can no longer finish on time expire;
-    workers deliver finished tasks; the desk settles deliveries and hands out open tasks to
-    free workers: by procurement auction (``allocator=market``) or by a coordinator limited
-    to ``planner_capacity`` assignments a step (``allocator=planner``).
+    workers deliver finished tasks; the task market settles deliveries and hands out open tasks to
+    free workers: by procurement auction (``mechanism=market``) or by a coordinator limited
+    to ``planner_capacity`` assignments a step (``mechanism=planner``).
 
     The observer scores each step's assignments by their true surplus, value delivered
     (value x quality; nothing if quality < min_quality, (1 - penalty) of it if late)
@@ -62,8 +62,8 @@ knows everything (an exact assignment problem).
 """
     params = (
         Param("workers", 20, "number of workers (a step takes ~1 s at 10,000)", low=1, high=10_000),
-        Param("allocator", "market", "who hands out tasks (omniscient: the exact assignment with true numbers)",
-              choices=("market", "planner", "omniscient")),
+        Param("mechanism", "market", "who hands out tasks (omniscient: the exact assignment with true numbers)",
+              choices=("market", "planner", "omniscient"), aliases=("allocator",)),
         Param("rule", "second", "auction payment: second (Vickrey, capped by the reserve) or first",
               choices=("second", "first")),
         Param("strategy", "truthful", "how workers ask (and declare their rate to a planner)",
@@ -119,7 +119,7 @@ knows everything (an exact assignment problem).
         for row in skills:
             row[self.rng.choice(k, p.skills_per_worker, replace=False)] = True
         contract = TaskContract(p.alpha, p.beta, p.gamma, p.penalty, p.min_quality)
-        strategy = make_strategy(p.strategy, alpha=p.shading, sigma=p.noise)
+        strategy = make_strategy(p.strategy, shading=p.shading, noise=p.noise)
         # The workers' random choices draw from their own stream, so the world (workers and
         # task arrivals) is the same for every allocator under one seed: common random numbers.
         own_stream = np.random.default_rng(self.rng.integers(2**63))
@@ -127,12 +127,11 @@ knows everything (an exact assignment problem).
                            p.tacit, strategy, contract, own_stream)
         self.book = TaskBook()
         self.workers = [Worker(self, self.fleet, i) for i in range(n)]
-        desks = {"market": lambda: TaskAuctioneer(self, self.book, self.fleet, self.workers, p.rule),
-                 "planner": lambda: Coordinator(self, self.book, self.fleet, self.workers, p.planner_capacity),
-                 "omniscient": lambda: OmniscientDesk(self, self.book, self.fleet, self.workers, self.true_surplus)}
-        desk = desks[p.allocator]()
-        self.add_market(desk)
-        self.desk = desk
+        makers = {"market": lambda: AuctionTaskMarket(self, self.book, self.fleet, self.workers, p.rule),
+                 "planner": lambda: PlannerTaskMarket(self, self.book, self.fleet, self.workers, p.planner_capacity),
+                 "omniscient": lambda: OmniscientTaskMarket(self, self.book, self.fleet, self.workers, self.true_surplus)}
+        self.market = makers[p.mechanism]()
+        self.add_market(self.market)
         self.wins = np.zeros((n, k), dtype=np.int64)
         self.urgent = np.zeros(0, dtype=np.int64)
         self.adapt_steps = self.urgent_served = float("nan")
@@ -158,21 +157,21 @@ knows everything (an exact assignment problem).
                              value=value, reserve=reserve, skill_a=skill_a, skill_b=skill_b, urgent=urgent)
         budget = sum(to_units(r) for r in reserve)
         if budget:
-            self.ledger.mint(self.desk.account, budget, market="tasks", kind="task budget")
+            self.ledger.mint(self.market.account, budget, market="tasks", kind="task budget")
         return ids
 
     # the observer -------------------------------------------------------------------------
     def observe(self) -> None:
-        book, desk, now = self.book, self.desk, self.steps
+        book, market, now = self.book, self.market, self.steps
         self._reset_step_figures()
-        assigned = desk.assigned
+        assigned = market.assigned
         terms = self.fleet.true_terms(book, assigned, book.worker[assigned], now)
         book.set(assigned, cost=terms.cost, delivered=self._delivered(assigned, terms))
         self.welfare = float((book.delivered[assigned] - book.cost[assigned]).sum())
-        self.optimum = self._optimum(*desk.last_round, now)
+        self.optimum = self._optimum(*market.last_round, now)
         np.add.at(self.wins, (book.worker[assigned], book.skill_a[assigned]), 1)
 
-        done = desk.delivered
+        done = market.delivered
         if done.size:
             self.throughput = int(done.size)
             self.mean_latency = float((now - book.arrival[done]).mean())
@@ -210,7 +209,7 @@ knows everything (an exact assignment problem).
 
         A task left waiting counts again in the next step's optimum, so summed over a run
         this overstates what a slow allocator left on the table; compare runs against
-        ``allocator=omniscient`` on the same seed for that."""
+        ``mechanism=omniscient`` on the same seed for that."""
         if tasks.size * free.size > MAX_ASSIGNMENT_CELLS:
             return float("nan")
         return optimal_assignment(self.true_surplus(tasks, free)[0])[0]

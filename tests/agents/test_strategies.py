@@ -34,8 +34,8 @@ def test_noisy_misreads_around_the_value():
 
 
 def test_make_strategy():
-    assert make_strategy("shade", alpha=0.1) == Shade(0.1)
-    assert make_strategy("noisy", sigma=0.5) == Noisy(0.5)
+    assert make_strategy("shade", shading=0.1) == Shade(0.1)
+    assert make_strategy("noisy", noise=0.5) == Noisy(0.5)
     assert make_strategy("bne") == BayesNash()
     with pytest.raises(ValueError, match="unknown strategy 'greedy'"):
         make_strategy("greedy")

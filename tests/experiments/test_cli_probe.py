@@ -28,7 +28,7 @@ CASES = [
     (["run", "sealed-bid", "--seed", "-1"], "seed must be a whole number >= 0; got -1"),
     (["run", "sealed-bid", "--steps", "0"], "steps must be a whole number >= 1"),
     # sweep: size, repeats, conflicts, workers
-    (["sweep", "sealed-bid", "--grid", "alpha=0:1:1000000000", "--out", "s.parquet"], "at most 10,000 per parameter"),
+    (["sweep", "sealed-bid", "--grid", "shading=0:1:1000000000", "--out", "s.parquet"], "at most 10,000 per parameter"),
     (["sweep", "sealed-bid", "--grid", "bidders=2,2,2", "--out", "s.parquet"], "names 2 twice"),
     (["sweep", "sealed-bid", "--grid", "bidders=2,3", "--set", "bidders=4", "--out", "s.parquet"],
      "bidders is given both by --grid and by --set"),

@@ -28,16 +28,16 @@ def same_results(a: pd.DataFrame, b: pd.DataFrame) -> None:
 
 
 def test_grid_lists_and_ranges():
-    grid = parse_grid(PARAMS, ["bidders=2:8:4", "rule=first,second", "alpha=0.1:0.5:3"], "sealed-bid")
-    assert grid == {"bidders": [2, 4, 6, 8], "rule": ["first", "second"], "alpha": [0.1, 0.3, 0.5]}
+    grid = parse_grid(PARAMS, ["bidders=2:8:4", "rule=first,second", "shading=0.1:0.5:3"], "sealed-bid")
+    assert grid == {"bidders": [2, 4, 6, 8], "rule": ["first", "second"], "shading": [0.1, 0.3, 0.5]}
 
 
 @pytest.mark.parametrize("spec, message", [
     ("bidder=2", "unknown parameter 'bidder'"),
     ("bidders=1,4", "bidders must be an integer between 2 and 100000; got '1'"),
-    ("alpha=0:1", "start:stop:count"),
-    ("alpha=0:1:x", "start:stop:count"),
-    ("alpha=0.1,,0.2", "empty value"),
+    ("shading=0:1", "start:stop:count"),
+    ("shading=0:1:x", "start:stop:count"),
+    ("shading=0.1,,0.2", "empty value"),
     ("bidders=2:3:4", "bidders must be an integer"),
     ("rule", "expected NAME=VALUE"),
 ])

@@ -53,3 +53,18 @@ def test_gini_known_values():
 def test_ratio_is_nan_without_a_positive_denominator():
     assert ratio(1, 2) == 0.5
     assert ratio(1, 0) != ratio(1, 0)
+
+
+def test_old_names_still_work_with_a_note():
+    import pytest
+
+    from model.params import RenamedParameter
+    from scenarios.hayek_machine import HayekMachineModel
+    from scenarios.sealed_bid import SealedBidModel
+
+    with pytest.warns(RenamedParameter, match="'alpha' is now 'shading'"):
+        assert SealedBidModel.validated({"alpha": 0.3})["shading"] == 0.3
+    with pytest.warns(RenamedParameter, match="auction=vickrey is now auction=second|rule=vickrey is now rule=second"):
+        assert HayekMachineModel.validated({"auction": "vickrey"})["rule"] == "second"
+    with pytest.raises(ValueError, match="same parameter"):
+        SealedBidModel.validated({"alpha": 0.3, "shading": 0.2})

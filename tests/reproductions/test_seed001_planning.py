@@ -14,8 +14,8 @@ def test_planning_vs_market_small(tmp_path):
     assert [p.name for p in paths] == ["seed001.png", "seed001-runs.csv", "seed001.csv"]
     assert (tmp_path / "seed001.png").read_bytes()[:4] == b"\x89PNG"
     runs = pd.read_csv(tmp_path / "seed001-runs.csv")
-    assert len(runs) == 2 * 3 * 4 and set(runs.allocator) == {"market", "planner", "omniscient"}
-    assert (runs[runs.allocator == "omniscient"].efficiency == 1).all()
+    assert len(runs) == 2 * 3 * 4 and set(runs.mechanism) == {"market", "planner", "omniscient"}
+    assert (runs[runs.mechanism == "omniscient"].efficiency == 1).all()
     summary = pd.read_csv(tmp_path / "seed001.csv").set_index(["workers", "metric"])
     assert len(summary) == 2 * 4
     # At N = 50 arrivals (0.2 x 50 = 10 a step) are twice the planner's 5 assignments a step:

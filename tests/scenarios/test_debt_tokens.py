@@ -37,7 +37,7 @@ def test_interest_and_compounding():
 
 
 def test_a_crisis_starts_at_the_threshold_and_ends_below_it():
-    model = DebtTokensModel(rng=2, trading="off", crisis_threshold=150.0)
+    model = DebtTokensModel(rng=2, mechanism="off", crisis_threshold=150.0)
     seen, crisis, starts = [], [], 0
     for _ in range(120):
         was = model.in_crisis
@@ -52,7 +52,7 @@ def test_a_crisis_starts_at_the_threshold_and_ends_below_it():
 
 
 def test_crisis_work_is_proportional_to_benefit():
-    model = DebtTokensModel(rng=4, trading="off", specialists=0, features=3, crisis_threshold=40.0, hours=1000.0)
+    model = DebtTokensModel(rng=4, mechanism="off", specialists=0, features=3, crisis_threshold=40.0, hours=1000.0)
     benefits = [10.0, 30.0, 60.0]
     for agent, benefit in zip(model.features, benefits):
         agent.benefit = benefit
@@ -66,7 +66,7 @@ def test_crisis_work_is_proportional_to_benefit():
 
 
 def test_the_cheapest_taker_wins_and_money_is_conserved():
-    model = DebtTokensModel(rng=1, trading="auction", features=2, specialists=3, shortcut=0.0)
+    model = DebtTokensModel(rng=1, mechanism="auction", features=2, specialists=3, shortcut=0.0)
     holder = model.features[0]
     model.ledger.mint(holder.account, to_units(100.0))
     token = model.debt.issue(holder=holder.unique_id, hours=6.0, rate=0.0, maturity=50, now=0)
@@ -86,7 +86,7 @@ def test_a_takers_ask_ladder_prices_its_queue():
     # Room = 2 steps of work = 16e hours, cut into two chunks of 8e. Truthful, chunk i's price
     # per hour is c/e x (1 + 0.1 x wait), the wait being the steps to the end of the chunk:
     # 1 step for the first, 2 for the second -> 1.1 c/e and 1.2 c/e.
-    model = DebtTokensModel(rng=0, trading="cda", interest=0.1, shortcut=0.0)
+    model = DebtTokensModel(rng=0, mechanism="cda", interest=0.1, shortcut=0.0)
     taker = model.specialists[0]
     per_hour = taker.cost_to_clear(1.0)
     ladder = model.market._ask_ladder(taker, ceiling=1e9)
@@ -101,7 +101,7 @@ def test_the_bulk_asks_match_each_agents_own_price():
     from agents.developers import TakerDesk
     from agents.strategies import Truthful
 
-    model = DebtTokensModel(rng=6, trading="auction", interest=0.07)
+    model = DebtTokensModel(rng=6, mechanism="auction", interest=0.07)
     held = np.linspace(0.0, 30.0, len(model.developers))
     bidding = np.arange(len(model.developers)) % 3 != 0
     asks = TakerDesk(model.developers).asks(5.0, held, bidding, 1e9, 0.07, Truthful(), np.random.default_rng(0))
@@ -115,7 +115,7 @@ def test_a_token_close_to_maturity_stays_with_its_holder(trading):
     # MIN_LIFE = 5: a token due in 4 steps is not offered; one due in 5 is.
     from agents.debt_market import MIN_LIFE
 
-    model = DebtTokensModel(rng=1, trading=trading, features=2, specialists=3, shortcut=0.0)
+    model = DebtTokensModel(rng=1, mechanism=trading, features=2, specialists=3, shortcut=0.0)
     holder = model.features[0]
     model.ledger.mint(holder.account, to_units(100.0))
     stale = model.debt.issue(holder=holder.unique_id, hours=3.0, rate=0.03, maturity=MIN_LIFE - 1, now=0)
@@ -127,7 +127,7 @@ def test_a_token_close_to_maturity_stays_with_its_holder(trading):
 
 @pytest.mark.parametrize("trading", ["off", "auction", "cda"])
 def test_runs_conserve_money(trading):
-    model = DebtTokensModel(rng=3, trading=trading, coupling_tax=0.5)
+    model = DebtTokensModel(rng=3, mechanism=trading, coupling_tax=0.5)
     for _ in range(60):
         model.step()
     assert model.ledger.money_supply == model.ledger.minted - model.ledger.burned
@@ -137,8 +137,8 @@ def test_runs_conserve_money(trading):
 
 
 def test_trading_moves_debt_to_specialists_and_prevents_crises():
-    off = run("debt-tokens", steps=200, seed=5, trading="off")
-    auction = run("debt-tokens", steps=200, seed=5, trading="auction")
+    off = run("debt-tokens", steps=200, seed=5, mechanism="off")
+    auction = run("debt-tokens", steps=200, seed=5, mechanism="auction")
     assert auction.specialist_share.iloc[-50:].mean() > 0.9
     assert auction.crises.iloc[-1] < off.crises.iloc[-1]
     assert auction.paydown_cost.mean() < off.paydown_cost.mean()        # specialists clear faster
@@ -156,7 +156,7 @@ def test_bad_parameters(params, message):
 
 
 def test_cli(tmp_path):
-    out = subprocess.run([str(CATALLAXY), "run", "debt-tokens", "--steps", "40", "--set", "trading=cda",
+    out = subprocess.run([str(CATALLAXY), "run", "debt-tokens", "--steps", "40", "--set", "mechanism=cda",
                           "--out", str(tmp_path / "d.csv")], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     header = (tmp_path / "d.csv").read_text().splitlines()[0]

@@ -43,7 +43,7 @@ def test_value_iteration_on_the_grid_matches_shortest_paths_around_the_trap():
 
 def market_with(rules, auction="first"):
     """A model whose only live rules are ``rules``: (condition, action, bid, wealth)."""
-    model = HayekMachineModel(rng=0, agents=1, auction=auction, rent=0.0)
+    model = HayekMachineModel(rng=0, agents=1, rule=auction, rent=0.0)
     model.population.alive[:] = False
     for condition, action, bid, wealth in rules:
         agent = SubAgent(model, model.population, condition, action, bid)
@@ -51,15 +51,15 @@ def market_with(rules, auction="first"):
     return model
 
 
-@pytest.mark.parametrize("auction, paid", [("first", 0.5), ("vickrey", 0.3)])
+@pytest.mark.parametrize("auction, paid", [("first", 0.5), ("second", 0.3)])
 def test_bids_are_capped_by_wealth_and_vickrey_pays_the_second_bid(auction, paid):
     # Rule A bids 0.9 but holds 0.3, so it bids 0.3; rule B bids 0.5 and wins. First price: B
     # pays its 0.5 to the world (the treasury); Vickrey: the second-highest (capped) bid, 0.3.
     model = market_with([(0, 1, 0.9, 0.3), (0, 1, 0.5, 1.0)], auction)
     treasury = model.ledger.balance(model.treasury)
-    model.auction.step()
+    model.market.step()
     a, b = model.population.agents[-2:]
-    assert model.auction.owner == b.row and model.auction.price == 0.5
+    assert model.market.owner == b.row and model.market.price == 0.5
     assert model.ledger.balance(model.treasury) - treasury == to_units(paid)
     assert model.ledger.balance(b.account) == to_units(1.0 - paid - 0.02)       # and the step cost
     assert model.ledger.balance(a.account) == to_units(0.3)
@@ -72,12 +72,12 @@ def test_the_next_owner_pays_the_previous_one_and_the_goal_pays_the_reward():
     first, second = (SubAgent(model, model.population, s, 1, bid) for s, bid in ((0, 0.9), (1, 0.95)))
     for rule in (first, second):
         model.ledger.mint(rule.account, to_units(1.0))
-    model.auction.step()
-    model.auction.step()
+    model.market.step()
+    model.market.step()
     # first: 1 - 0.9 (bought) - 0.02 (move) + 0.95 (sold); second: 1 - 0.95 - 0.02 + 1 (the goal)
     assert model.ledger.balance(first.account) == to_units(1.03)
     assert model.ledger.balance(second.account) == to_units(1.03)
-    assert model.auction.state == 0 and model.auction.owner == -1                # a new episode
+    assert model.market.state == 0 and model.market.owner == -1                # a new episode
 
 
 def test_the_chain_is_learned_and_money_moves_only_as_recorded():
@@ -112,7 +112,7 @@ def test_bad_parameters(params, message):
 
 def test_cli(tmp_path):
     out = subprocess.run([str(CATALLAXY), "run", "hayek-machine", "--steps", "200", "--set", "env=grid", "--set",
-                          "auction=vickrey", "--out", str(tmp_path / "h.csv")], capture_output=True, text=True)
+                          "rule=second", "--out", str(tmp_path / "h.csv")], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     bad = subprocess.run([str(CATALLAXY), "run", "hayek-machine", "--set", "agents=0"], capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

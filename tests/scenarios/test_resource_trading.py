@@ -40,11 +40,11 @@ def test_money_capacity_and_wallets(mechanism):
 def test_the_amm_posts_the_formula_price():
     model = ResourceTradingModel(rng=1, mechanism="amm", base_price=0.8, k=1.5, omega=0.3)
     for _ in range(4):
-        before = model.exchange.prices.copy()
+        before = model.market.prices.copy()
         model.step()
-        requested = model.exchange.requested
+        requested = model.market.requested
         expected = smoothed_price(before, congestion_price(0.8, 1.5, requested, model.capacity), 0.3)
-        assert model.exchange.prices == pytest.approx(expected)
+        assert model.market.prices == pytest.approx(expected)
         assert requested.sum() > 0
 
 
@@ -91,7 +91,7 @@ def test_the_compiled_double_auction_is_the_python_reference_exactly(seed, param
     runs = []
     for reference in (False, True):
         model = ResourceTradingModel(rng=seed, mechanism="cda", agents=40, **params)
-        model.exchange.reference = reference
+        model.market.reference = reference
         for _ in range(25):
             model.step()
         runs.append(model)
@@ -101,7 +101,7 @@ def test_the_compiled_double_auction_is_the_python_reference_exactly(seed, param
     journal = compiled.ledger.to_frame()
     pd.testing.assert_frame_equal(journal, python.ledger.to_frame(), check_exact=True)
     for name in ("used", "kept", "spent"):
-        assert np.array_equal(getattr(compiled.exchange, name), getattr(python.exchange, name))
+        assert np.array_equal(getattr(compiled.market, name), getattr(python.market, name))
     trades = journal[journal.kind == "trade"]
     assert len(trades) > 100 and trades.amount_units.sum() > 0
 

@@ -36,7 +36,7 @@ def test_shading_never_pays_under_vickrey():
     # Truthful bidding is dominant, so realisation by realisation it does at least
     # as well: its cumulative utility is never behind.
     honest = run("sealed-bid", steps=STEPS, seed=4, rule="second", deviant_strategy="truthful")
-    shader = run("sealed-bid", steps=STEPS, seed=4, rule="second", deviant_strategy="shade", alpha=0.3)
+    shader = run("sealed-bid", steps=STEPS, seed=4, rule="second", deviant_strategy="shade", shading=0.3)
     assert (honest["utility:0"] >= shader["utility:0"] - 1e-6).all()
     # Closed form, 3 truthful rivals (max Y has density 3y^2): with value v, bidding
     # (1-a)v wins when Y < (1-a)v and pays Y, so E[u] = E[(1-a)^3 v^4 - 3/4 (1-a)^4 v^4]

@@ -23,7 +23,7 @@ def one_task_market(effort=6.0, deadline=10, value=100.0, skill_b=-1, **params):
     model = TaskAuctionModel(rng=params.pop("rng", 3), arrival_rate=0, **params)
     task = int(model.book.post(arrival=0, effort=effort, deadline=deadline, value=value, reserve=0.8 * value,
                                skill_a=0, skill_b=skill_b)[0])
-    model.ledger.mint(model.desk.account, to_units(0.8 * value))
+    model.ledger.mint(model.market.account, to_units(0.8 * value))
     book = model.book
     candidates = np.flatnonzero(model.fleet.able(book, task, np.arange(len(model.fleet))))
     return model, task, candidates
@@ -63,7 +63,7 @@ def test_first_price_winner_is_paid_its_own_ask():
 
 @pytest.mark.parametrize("allocator", ["market", "planner"])
 def test_no_worker_holds_two_tasks_and_money_is_conserved(allocator):
-    model = TaskAuctionModel(rng=5, workers=25, allocator=allocator, arrival_rate=0.5, urgent_at=20)
+    model = TaskAuctionModel(rng=5, workers=25, mechanism=allocator, arrival_rate=0.5, urgent_at=20)
     for _ in range(80):
         model.step()
     book = model.book
@@ -81,7 +81,7 @@ def test_no_worker_holds_two_tasks_and_money_is_conserved(allocator):
 
 
 def test_the_planner_never_exceeds_its_capacity():
-    model = TaskAuctionModel(rng=2, workers=40, allocator="planner", planner_capacity=3, arrival_rate=0.5)
+    model = TaskAuctionModel(rng=2, workers=40, mechanism="planner", planner_capacity=3, arrival_rate=0.5)
     for _ in range(60):
         model.step()
     book = model.book
@@ -90,7 +90,7 @@ def test_the_planner_never_exceeds_its_capacity():
 
 
 def test_market_beats_the_capacity_limited_planner_on_a_large_fleet():
-    frame = {a: run("task-auction", steps=100, seed=4, workers=60, allocator=a) for a in ("market", "planner")}
+    frame = {a: run("task-auction", steps=100, seed=4, workers=60, mechanism=a) for a in ("market", "planner")}
     eff = {a: f.welfare.sum() / f.optimum.sum() for a, f in frame.items()}
     assert eff["planner"] < eff["market"] <= 1.0 + 1e-9
     assert frame["planner"].backlog.iloc[-20:].mean() > frame["market"].backlog.iloc[-20:].mean()
@@ -99,7 +99,7 @@ def test_market_beats_the_capacity_limited_planner_on_a_large_fleet():
 def test_every_allocator_faces_the_same_world_under_one_seed():
     books = {}
     for allocator in ("market", "planner", "omniscient"):
-        model = TaskAuctionModel(rng=8, workers=30, allocator=allocator, strategy="zic")
+        model = TaskAuctionModel(rng=8, workers=30, mechanism=allocator, strategy="zic")
         for _ in range(30):
             model.step()
         books[allocator] = model.book

@@ -20,7 +20,7 @@ from model.mechanisms import optimal_assignment, sequential_reverse_auctions
 from model.tasks import ASSIGNED, DONE, TaskBook
 
 
-class TaskDesk(mesa.Agent):
+class TaskMarket(mesa.Agent):
     """The shared routine; subclasses implement :meth:`allocate`.
 
     Attributes:
@@ -80,7 +80,7 @@ class TaskDesk(mesa.Agent):
         self.revenue = to_credits(sum(amounts))
 
 
-class TaskAuctioneer(TaskDesk):
+class AuctionTaskMarket(TaskMarket):
     """The market: the free workers send sealed asks for the open tasks, and every task is
     put to a procurement auction, highest reserve first (the owner's most valuable work is
     served first); the lowest ask at or below the reserve wins, paid its own ask
@@ -114,7 +114,7 @@ class TaskAuctioneer(TaskDesk):
         return contracts
 
 
-class Coordinator(TaskDesk):
+class PlannerTaskMarket(TaskMarket):
     """The central planner: at most ``capacity`` assignments a step (the serial bottleneck),
     earliest deadline first; each task goes to the free worker with its nominal skills
     whose estimated cost, declared rate x nominal effort x (1 + LOAD_WEIGHT x its share of
@@ -153,7 +153,7 @@ class Coordinator(TaskDesk):
         return contracts
 
 
-class OmniscientDesk(TaskDesk):
+class OmniscientTaskMarket(TaskMarket):
     """The yardstick, not a mechanism: it reads every worker's true cost, speed and
     know-how (through the observer's ``true_surplus``) and makes the exact welfare-maximising
     assignment of the open tasks to the free workers each step, paying each worker its true

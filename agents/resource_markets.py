@@ -27,7 +27,7 @@ class Ticker:
     revenue: float = 0.0
 
 
-class ResourceExchange(mesa.Agent):
+class ResourceMarket(mesa.Agent):
     """The shared routine: subclasses implement :meth:`allocate`.
 
     Attributes:
@@ -100,7 +100,7 @@ class ResourceExchange(mesa.Agent):
         self.used += granted
 
 
-class PostedPriceExchange(ResourceExchange):
+class PostedPriceMarket(ResourceMarket):
     """The congestion-priced AMM (seed 002, section 4.2): agents see the posted prices, pick a
     resource by logit and ask for units; requests beyond capacity are rationed in a random
     order; each unit costs the posted price (burned). Then each price moves toward
@@ -123,7 +123,7 @@ class PostedPriceExchange(ResourceExchange):
             ticker.price = float(price)
 
 
-class WalrasianExchange(ResourceExchange):
+class TatonnementMarket(ResourceMarket):
     """Tâtonnement (seed 000): the exchange calls out trial prices, agents answer with the
     units they would buy, and prices walk until demand fits capacity (within ``tol`` or
     after ``max_iter`` rounds, reported); then agents buy at those prices, rationed in a
@@ -147,7 +147,7 @@ class WalrasianExchange(ResourceExchange):
             ticker.price = float(price)
 
 
-class DensityExchange(ResourceExchange):
+class DensityMarket(ResourceMarket):
     """Seed 000's clearing, one resource after another: each agent bids its reported value
     for its whole need of the resource it prefers at the last prices (never more than its
     wallet); runaways bid their whole wallet for the whole capacity of each. Bids are
@@ -174,7 +174,7 @@ class DensityExchange(ResourceExchange):
                 self.tickers[name].price = outcome.price
 
 
-class DoubleAuctionExchange(ResourceExchange):
+class DoubleAuctionMarket(ResourceMarket):
     """A continuous double auction per resource (seed 001, Market 2). Capacity starts out as
     the agents' quotas; agents with idle units post asks, agents in need post bids, in a
     random order, ``rounds`` times a step (an unfilled agent withdraws its order and posts a

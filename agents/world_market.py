@@ -4,7 +4,7 @@ Seed 004, Algorithm 1 (the training loop it calls CAPITALISM), as Baum's Hayek m
 runs it: among the live sub-agents whose condition holds in the current state (the owner
 excepted: it sells the world it has acted on), bids are capped by wealth and the highest
 wins (ties: the oldest); the winner pays the previous
-owner of the world (first price: its bid; ``auction="vickrey"``: the second-highest bid,
+owner of the world (first price: its bid; ``rule="second"``: the second-highest bid,
 Chang et al., ICML 2020), acts, and collects the reward (a positive reward is minted, a
 cost is burned); then it pays rent, epsilon x its wealth (burned). When the episode ends
 nobody buys the world from its last owner; the next episode's first winner pays the world
@@ -19,7 +19,7 @@ from model.ledger import to_credits, to_units
 from model.mdp import MDP
 
 
-class WorldAuction(mesa.Agent):
+class WorldMarket(mesa.Agent):
     """Attributes:
         market: "world" (the ``price:world`` column: the last winning bid).
         state: the world's current state; ``owner`` the row of its owner (-1: the world).
