@@ -23,6 +23,11 @@ class MarketMaker(mesa.Agent):
     It sees orders only (trader, bid, quantity) and each bidder's budget, never
     a valuation: the information barrier of seed 000 (Hayek's knowledge problem).
 
+    After each round it tells every learning strategy what its members got (allocated and
+    paid) and what the market discloses: ``disclosure="price"`` the clearing price,
+    ``"bids"`` also the highest competing bid each trader faced (after the round, as in a
+    sealed-bid auction that publishes its bids), ``"none"`` nothing.
+
     Attributes:
         market: the market's name, used in ledger entries and price columns.
         account: the ledger account that receives payments.
@@ -31,10 +36,15 @@ class MarketMaker(mesa.Agent):
         last_clearing: the last Clearing, with ``last_orders`` the arrays it cleared.
     """
 
-    def __init__(self, model, market: str, rule: ClearingRule):
+    DISCLOSURES = ("none", "price", "bids")
+
+    def __init__(self, model, market: str, rule: ClearingRule, disclosure: str = "price"):
         super().__init__(model)
+        if disclosure not in self.DISCLOSURES:
+            raise ValueError(f"disclosure must be one of {', '.join(self.DISCLOSURES)}; got {disclosure!r}")
         self.market = market
         self.rule = rule
+        self.disclosure = disclosure
         self.account = model.ledger.open_account(f"market:{market}")
         self.price = float("nan")
         self.revenue = 0.0
@@ -42,10 +52,30 @@ class MarketMaker(mesa.Agent):
         self.last_orders: dict[str, np.ndarray] = {}
         self._traders, self._bids, self._quantities = [], [], []
         self.bidders = 0
+        self._learning: dict[int, tuple] = {}   # id(strategy) -> (strategy, positions, members)
 
     def join(self, trader) -> None:
         """Register a trader; the number of bidders is public information."""
         self.bidders += 1
+
+    def _tell_learners(self, traders: list, bids: np.ndarray, clearing: Clearing) -> None:
+        """Each learning strategy's members' outcomes, in one call per strategy."""
+        groups: dict[int, list] = {}
+        for position, trader in enumerate(traders):
+            if trader.strategy.learns:
+                groups.setdefault(id(trader.strategy), [trader.strategy, [], []])
+                groups[id(trader.strategy)][1].append(position)
+                groups[id(trader.strategy)][2].append(trader.member)
+        if not groups:
+            return
+        price = clearing.price if self.disclosure in ("price", "bids") and clearing.winners.size else float("nan")
+        highest = highest_competing(bids) if self.disclosure == "bids" else np.full(len(bids), np.nan)
+        for strategy, positions, members in groups.values():
+            positions = np.asarray(positions)
+            order = np.argsort(members)
+            positions, members = positions[order], np.asarray(members)[order]
+            strategy.feedback(members, clearing.allocation[positions], clearing.payments[positions], price,
+                              highest[positions])
 
     def submit(self, trader, bid: float, quantity: float) -> None:
         """Accept one sealed order for this step's clearing."""
@@ -71,6 +101,24 @@ class MarketMaker(mesa.Agent):
         self.revenue = to_credits(sum(payments))
         if clearing.winners.size:
             self.price = clearing.price
+        self._tell_learners(traders, bids, clearing)
         self.last_clearing = clearing
         self.last_orders = {"bidder": np.array([t.unique_id for t in traders]), "bid": bids, "quantity": quantities}
         self._traders, self._bids, self._quantities = [], [], []
+
+
+def highest_competing(bids: np.ndarray) -> np.ndarray:
+    """For each bid, the highest of the others (-inf for a lone bidder).
+
+    Example:
+        >>> highest_competing(np.array([0.2, 0.9, 0.5])).tolist()
+        [0.9, 0.5, 0.9]
+    """
+    bids = np.asarray(bids, dtype=float)
+    if len(bids) < 2:
+        return np.full(len(bids), -np.inf)
+    top = int(np.argmax(bids))
+    others = np.delete(bids, top)
+    out = np.full(len(bids), bids[top])
+    out[top] = others.max()
+    return out

@@ -69,7 +69,7 @@ class Users:
         self._bids = self.strategy.bids(self._value, n, self._own)
         # What the agent believes its values are: a noisy agent misreads them; the others
         # know them and only bid strategically.
-        self._believed = self._bids if getattr(self.strategy, "misreads", False) else self._value
+        self._believed = self._bids if self.strategy.misreads else self._value
 
     # orders, requests and demands -------------------------------------------------------
     def logit_requests(self, prices, tau: float, capacity, wallets):

@@ -6,22 +6,75 @@ random stream; never anyone else's value. Each ``bid`` returns credits per unit;
 ``bids`` does the same for a whole array of values at once (numpy).
 ``ask`` is the seller's side (procurement): given the sellers' true costs and the
 buyer's public ceiling (its reserve), it returns asks, vectorised over numpy arrays.
+
+Every strategy follows the :class:`Strategy` protocol. The scripted ones here ignore what
+happens after a round (their ``feedback`` does nothing); the learners of
+:mod:`agents.learning_bidders` update on it.
 """
 
 import math
 from dataclasses import dataclass
 from random import Random
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 
+@runtime_checkable
+class Strategy(Protocol):
+    """How a participant decides, and what it may learn from.
+
+    Attributes:
+        name: the strategy's name (the ``strategy`` parameter's value).
+        learns: whether ``feedback`` changes later bids (scripted strategies: False).
+        misreads: whether the participant believes a misread value (it then also chooses by
+            it, e.g. which resource to use), as the noisy strategy does.
+    """
+
+    name: str
+    learns: bool
+    misreads: bool
+
+    def bid(self, value: float, bidders: int, random: Random, member: int = 0) -> float:
+        """One participant's bid per unit for its private ``value``; ``member`` is the index
+        ``join`` gave it (a learning population keeps one row per member)."""
+
+    def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
+        """Bids for a whole array of values at once."""
+
+    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Asks of sellers with true ``cost`` facing the buyer's public ``ceiling``."""
+
+    def join(self) -> int:
+        """Add a participant using this strategy; return its member index."""
+
+    def feedback(self, members: np.ndarray, allocated: np.ndarray, paid: np.ndarray, price: float,
+                 highest_other: np.ndarray) -> None:
+        """After a round: what each member was allocated and paid, the price the market
+        disclosed (NaN if none) and, where bids are disclosed, the highest competing bid each
+        member faced (NaN where not disclosed). Never another participant's value."""
+
+
+class Scripted:
+    """The shared part of scripted strategies: they ignore feedback."""
+
+    learns = False
+    misreads = False
+
+    def join(self) -> int:
+        return 0
+
+    def feedback(self, members, allocated, paid, price, highest_other) -> None:
+        """Nothing: a scripted strategy's bid is a fixed function of the value."""
+
+
 @dataclass(frozen=True)
-class Truthful:
+class Truthful(Scripted):
     """Bid the true value: the dominant strategy in a Vickrey auction."""
 
     name = "truthful"
 
-    def bid(self, value: float, bidders: int, random: Random) -> float:
+    def bid(self, value: float, bidders: int, random: Random, member: int = 0) -> float:
         return value
 
     def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
@@ -33,43 +86,50 @@ class Truthful:
 
 
 @dataclass(frozen=True)
-class Shade:
-    """Bid (1 - alpha) * value: a fixed fraction below the true value."""
+class Shade(Scripted):
+    """Bid (1 - shading) * value: a fixed fraction below the true value."""
 
-    alpha: float
+    shading: float
     name = "shade"
 
-    def bid(self, value: float, bidders: int, random: Random) -> float:
-        return (1.0 - self.alpha) * value
+    def bid(self, value: float, bidders: int, random: Random, member: int = 0) -> float:
+        return (1.0 - self.shading) * value
 
     def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
-        return (1.0 - self.alpha) * np.asarray(values, dtype=float)
+        return (1.0 - self.shading) * np.asarray(values, dtype=float)
 
     def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Pad the ask: (1 + alpha) * cost."""
-        return (1.0 + self.alpha) * np.asarray(cost, dtype=float)
+        """Pad the ask: (1 + shading) * cost."""
+        return (1.0 + self.shading) * np.asarray(cost, dtype=float)
 
 
 @dataclass(frozen=True)
-class BayesNash:
+class BayesNash(Scripted):
     """The symmetric Bayes-Nash equilibrium bid of a first-price auction.
 
     With n risk-neutral bidders whose values are i.i.d. uniform on [0, 1],
     b(v) = (n - 1) / n * v (Krishna, *Auction Theory*, 2010, sec. 2.3); then the
-    expected revenue is (n - 1) / (n + 1), the same as Vickrey's.
+    expected revenue is (n - 1) / (n + 1), the same as Vickrey's. The seller's mirror image
+    (first-price procurement, n sellers with costs i.i.d. uniform on [0, ceiling]) asks
+    a(c) = c + (ceiling - c) / n.
     """
 
     name = "bne"
 
-    def bid(self, value: float, bidders: int, random: Random) -> float:
+    def bid(self, value: float, bidders: int, random: Random, member: int = 0) -> float:
         return (bidders - 1) / bidders * value
 
     def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
         return (bidders - 1) / bidders * np.asarray(values, dtype=float)
 
+    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator, sellers: int = 2) -> np.ndarray:
+        """a(c) = c + (ceiling - c) / sellers, never below cost (Krishna 2010, sec. 2.3, mirrored)."""
+        cost = np.asarray(cost, dtype=float)
+        return cost + np.maximum(np.asarray(ceiling, dtype=float) - cost, 0.0) / sellers
+
 
 @dataclass(frozen=True)
-class ZeroIntelligence:
+class ZeroIntelligence(Scripted):
     """Zero-intelligence constrained (ZI-C): a uniform random bid in [0, value].
 
     Never bids above value, otherwise random (Gode and Sunder, "Allocative
@@ -78,7 +138,7 @@ class ZeroIntelligence:
 
     name = "zic"
 
-    def bid(self, value: float, bidders: int, random: Random) -> float:
+    def bid(self, value: float, bidders: int, random: Random, member: int = 0) -> float:
         return random.uniform(0.0, value)
 
     def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
@@ -93,7 +153,7 @@ class ZeroIntelligence:
 
 
 @dataclass(frozen=True)
-class Noisy:
+class Noisy(Scripted):
     """Bid a misread value: v * exp(sigma * Z - sigma^2 / 2), Z standard normal.
 
     The multiplicative noise has mean one, so the bid is right on average but
@@ -104,7 +164,7 @@ class Noisy:
     name = "noisy"
     misreads = True  # the agent believes the misread value (it chooses by it, too)
 
-    def bid(self, value: float, bidders: int, random: Random) -> float:
+    def bid(self, value: float, bidders: int, random: Random, member: int = 0) -> float:
         return value * math.exp(self.sigma * random.gauss(0.0, 1.0) - self.sigma**2 / 2)
 
     def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:

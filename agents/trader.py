@@ -27,6 +27,7 @@ class Trader(mesa.Agent):
         super().__init__(model)
         self.account = model.ledger.open_account(name or f"trader:{self.unique_id}")
         self.strategy = strategy
+        self.member = strategy.join()   # its row, if the strategy is a learning population
         self.market_maker = market_maker
         market_maker.join(self)
         self.valuation = 0.0
@@ -46,7 +47,7 @@ class Trader(mesa.Agent):
 
     def step(self) -> None:
         """Bid for the current request, never more than the wallet holds."""
-        per_unit = self.strategy.bid(self.valuation, self.market_maker.bidders, self.random)
+        per_unit = self.strategy.bid(self.valuation, self.market_maker.bidders, self.random, member=self.member)
         self.last_bid = min(max(per_unit, 0.0) * self.quantity, self.wealth)
         self.market_maker.submit(self, self.last_bid, self.quantity)
 

@@ -14,7 +14,8 @@ def test_standard_columns_come_first():
     frame = run("sealed-bid", steps=5, seed=0, bidders=3)
     assert list(frame.columns) == [
         "step", "welfare", "optimum", "efficiency", "revenue", "gini", "money_supply", "minted", "burned", "price:item",
-        "winner", "utility:0", "utility:1", "utility:2",
+        "winner", "regret:mean", "regret:max", "agency:mean", "agency:negative_share", "greedy_fraction",
+        "utility:0", "utility:1", "utility:2",
     ]
     assert frame.step.tolist() == [1, 2, 3, 4, 5]
 
