@@ -39,8 +39,9 @@ class Learner(Protocol):
     def greedy(self, states=None) -> np.ndarray:
         """The current greedy action per learner (no exploration)."""
 
-    def update(self, actions, rewards, *, states=None, next_states=None, counterfactual=None) -> None:
-        """Learn from this round's own actions and rewards (and the counterfactual, if given)."""
+    def update(self, actions, rewards, *, states=None, next_states=None, counterfactual=None, mask=None) -> None:
+        """Learn from this round's own actions and rewards (and the counterfactual, if given);
+        with ``mask`` (n booleans) only those rows learn (the others did not take part)."""
 
 
 def _check(name: str, value, low: float, high: float, *, low_open=False, high_open=False) -> float:
@@ -85,6 +86,14 @@ class _Population:
             if counterfactual.shape != (self.n, self.actions) or not np.isfinite(counterfactual).all():
                 raise ParameterError(f"counterfactual must be a finite {self.n} x {self.actions} array")
         return actions.astype(np.int64, copy=False), rewards, counterfactual
+
+    def _mask(self, mask) -> np.ndarray:
+        if mask is None:
+            return np.ones(self.n, dtype=bool)
+        mask = np.asarray(mask)
+        if mask.shape != (self.n,) or mask.dtype != bool:
+            raise ParameterError(f"mask must be {self.n} booleans")
+        return mask
 
     def _sample(self, rng: np.random.Generator, probabilities: np.ndarray) -> np.ndarray:
         """Inverse-CDF draw, one uniform per row: the first index whose cumulative sum exceeds u."""
@@ -164,18 +173,19 @@ class QLearning(_Population):
         uniform = np.minimum((u / eps * self.actions).astype(np.int64), self.actions - 1)
         return np.where(explore, uniform, best)
 
-    def update(self, actions, rewards, *, states=None, next_states=None, counterfactual=None) -> None:
+    def update(self, actions, rewards, *, states=None, next_states=None, counterfactual=None, mask=None) -> None:
         actions, rewards, counterfactual = self._round(actions, rewards, counterfactual)
-        s = self._states(states)
-        s_next = s if next_states is None else self._states(next_states, "next_states")
-        best_next = self.q[self._rows, s_next].max(axis=1)
+        rows = self._rows[self._mask(mask)]
+        s = self._states(states)[rows]
+        s_next = s if next_states is None else self._states(next_states, "next_states")[rows]
+        best_next = self.q[rows, s_next].max(axis=1)
         keep, alpha, gamma = 1.0 - self.alpha, self.alpha, self.gamma
         if counterfactual is None:
-            old = self.q[self._rows, s, actions]
-            self.q[self._rows, s, actions] = keep * old + alpha * (rewards + gamma * best_next)
+            old = self.q[rows, s, actions[rows]]
+            self.q[rows, s, actions[rows]] = keep * old + alpha * (rewards[rows] + gamma * best_next)
         else:
-            old = self.q[self._rows, s]
-            self.q[self._rows, s] = keep * old + alpha * (counterfactual + gamma * best_next[:, None])
+            old = self.q[rows, s]
+            self.q[rows, s] = keep * old + alpha * (counterfactual[rows] + gamma * best_next[:, None])
         self.t += 1
 
 
@@ -208,14 +218,15 @@ class Hedge(_Population):
     def act(self, rng, states=None) -> np.ndarray:
         return self._sample(rng, self.probabilities(states))
 
-    def update(self, actions, rewards, *, states=None, next_states=None, counterfactual=None) -> None:
+    def update(self, actions, rewards, *, states=None, next_states=None, counterfactual=None, mask=None) -> None:
         if counterfactual is None:
             raise ParameterError("Hedge needs counterfactual (the reward of every action this round); "
                                  "with only its own reward use EXP3")
         actions, rewards, counterfactual = self._round(actions, rewards, counterfactual)
-        s = self._states(states)
-        logs = self.log_weights[self._rows, s] + self.eta * counterfactual
-        self.log_weights[self._rows, s] = logs - logs.max(axis=1, keepdims=True)
+        rows = self._rows[self._mask(mask)]
+        s = self._states(states)[rows]
+        logs = self.log_weights[rows, s] + self.eta * counterfactual[rows]
+        self.log_weights[rows, s] = logs - logs.max(axis=1, keepdims=True)
 
 
 class EXP3(_Population):
@@ -255,15 +266,18 @@ class EXP3(_Population):
     def act(self, rng, states=None) -> np.ndarray:
         return self._sample(rng, self.probabilities(states))
 
-    def update(self, actions, rewards, *, states=None, next_states=None, counterfactual=None) -> None:
+    def update(self, actions, rewards, *, states=None, next_states=None, counterfactual=None, mask=None) -> None:
         actions, rewards, _ = self._round(actions, rewards, None)
+        mask = self._mask(mask)
         low, high = self.reward_range
-        if (rewards < low).any() or (rewards > high).any():
+        if (rewards[mask] < low).any() or (rewards[mask] > high).any():
             raise ParameterError(f"rewards must lie in reward_range [{low:g}, {high:g}]; "
-                                 f"got {rewards.min():g} .. {rewards.max():g}")
-        s = self._states(states)
-        chosen = self.probabilities(s)[self._rows, actions]
-        estimate = (rewards - low) / (high - low) / chosen
-        logs = self.log_weights[self._rows, s]
-        logs[self._rows, actions] += self.gamma * estimate / self.actions
-        self.log_weights[self._rows, s] = logs - logs.max(axis=1, keepdims=True)
+                                 f"got {rewards[mask].min():g} .. {rewards[mask].max():g}")
+        all_states = self._states(states)
+        chosen = self.probabilities(all_states)[self._rows, actions]
+        rows = self._rows[mask]
+        s = all_states[rows]
+        estimate = (rewards[rows] - low) / (high - low) / chosen[rows]
+        logs = self.log_weights[rows, s]
+        logs[np.arange(len(rows)), actions[rows]] += self.gamma * estimate / self.actions
+        self.log_weights[rows, s] = logs - logs.max(axis=1, keepdims=True)

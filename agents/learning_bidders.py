@@ -97,17 +97,23 @@ class LearningBidder:
     def ask(self, cost, ceiling, rng):
         raise TypeError(f"a {self.name} bidder learns to buy; it does not ask")
 
-    def feedback(self, members, allocated, paid, price, highest_other) -> None:
-        """Record the round for all members (every member bids every round here)."""
-        if self._actions is None or len(members) != self._members:
-            raise RuntimeError("feedback must follow a round in which every member bid")
-        rewards = self._values * np.asarray(allocated, dtype=float) - np.asarray(paid, dtype=float)
-        highest_other = np.asarray(highest_other, dtype=float)
-        if self._counterfactual and np.isnan(highest_other).any():
+    def feedback(self, members, utility, price=float("nan"), highest_other=float("nan")) -> None:
+        """Record members' outcomes of the round (every member bids, and reports, every round)."""
+        if self._actions is None:
+            raise RuntimeError("feedback must follow a round in which the members bid")
+        self._reward[members] = utility
+        self._highest[members] = highest_other
+        self._reported[members] = True
+        self._price = price
+        if self._reported.all():
+            self._close_round()
+
+    def _close_round(self) -> None:
+        if self._counterfactual and np.isnan(self._highest).any():
             raise RuntimeError("this learner needs the highest competing bid, and the market did not disclose it")
-        counterfactual = self._counterfactuals(highest_other) if self._counterfactual else None
-        next_states = self._state_of(price)
-        self._pending = (self._actions, rewards, counterfactual, next_states)
+        counterfactual = self._counterfactuals(self._highest) if self._counterfactual else None
+        self._pending = (self._actions, self._reward.copy(), counterfactual, self._state_of(self._price))
+        self._reported[:] = False
         self._actions = None
 
     # what an observer or a dashboard reads -------------------------------------------------------
@@ -122,6 +128,10 @@ class LearningBidder:
         if self.learner is None:
             self.learner = self._make(self._members)
             self._values = np.zeros(self._members)
+            self._reward = np.zeros(self._members)
+            self._highest = np.full(self._members, np.nan)
+            self._reported = np.zeros(self._members, dtype=bool)
+            self._price = float("nan")
             self._states = None if self.state == "none" else np.full(self._members, len(self.fractions))
         self._flush()
         self._actions = self.learner.act(self._rng, self._states)

@@ -52,30 +52,20 @@ class MarketMaker(mesa.Agent):
         self.last_orders: dict[str, np.ndarray] = {}
         self._traders, self._bids, self._quantities = [], [], []
         self.bidders = 0
-        self._learning: dict[int, tuple] = {}   # id(strategy) -> (strategy, positions, members)
 
     def join(self, trader) -> None:
         """Register a trader; the number of bidders is public information."""
         self.bidders += 1
 
-    def _tell_learners(self, traders: list, bids: np.ndarray, clearing: Clearing) -> None:
-        """Each learning strategy's members' outcomes, in one call per strategy."""
-        groups: dict[int, list] = {}
-        for position, trader in enumerate(traders):
-            if trader.strategy.learns:
-                groups.setdefault(id(trader.strategy), [trader.strategy, [], []])
-                groups[id(trader.strategy)][1].append(position)
-                groups[id(trader.strategy)][2].append(trader.member)
-        if not groups:
-            return
-        price = clearing.price if self.disclosure in ("price", "bids") and clearing.winners.size else float("nan")
-        highest = highest_competing(bids) if self.disclosure == "bids" else np.full(len(bids), np.nan)
-        for strategy, positions, members in groups.values():
-            positions = np.asarray(positions)
-            order = np.argsort(members)
-            positions, members = positions[order], np.asarray(members)[order]
-            strategy.feedback(members, clearing.allocation[positions], clearing.payments[positions], price,
-                              highest[positions])
+    def _tell(self, traders: list, bids: np.ndarray, clearing: Clearing, paid: dict) -> None:
+        """Every winner gets its allocation; every trader whose strategy learns also hears what
+        it got (nothing, if it lost) and what the market discloses."""
+        learning = [i for i, trader in enumerate(traders) if trader.strategy.learns]
+        price = clearing.price if self.disclosure != "none" and clearing.winners.size else float("nan")
+        highest = highest_competing(bids) if self.disclosure == "bids" and learning else None
+        for i in sorted(set(clearing.winners.tolist()) | set(learning)):
+            traders[i].receive(clearing.allocation[i], paid.get(i, 0.0), price,
+                               float(highest[i]) if highest is not None else float("nan"))
 
     def submit(self, trader, bid: float, quantity: float) -> None:
         """Accept one sealed order for this step's clearing."""
@@ -95,13 +85,11 @@ class MarketMaker(mesa.Agent):
             Transfer(traders[i].account, self.account, amount, self.market, clearing.allocation[i])
             for i, amount in zip(clearing.winners, payments)
         )
-        for i, amount in zip(clearing.winners, payments):
-            traders[i].receive(clearing.allocation[i], to_credits(amount))
 
         self.revenue = to_credits(sum(payments))
         if clearing.winners.size:
             self.price = clearing.price
-        self._tell_learners(traders, bids, clearing)
+        self._tell(traders, bids, clearing, {int(i): to_credits(a) for i, a in zip(clearing.winners, payments)})
         self.last_clearing = clearing
         self.last_orders = {"bidder": np.array([t.unique_id for t in traders]), "bid": bids, "quantity": quantities}
         self._traders, self._bids, self._quantities = [], [], []

@@ -48,11 +48,12 @@ class Strategy(Protocol):
     def join(self) -> int:
         """Add a participant using this strategy; return its member index."""
 
-    def feedback(self, members: np.ndarray, allocated: np.ndarray, paid: np.ndarray, price: float,
-                 highest_other: np.ndarray) -> None:
-        """After a round: what each member was allocated and paid, the price the market
-        disclosed (NaN if none) and, where bids are disclosed, the highest competing bid each
-        member faced (NaN where not disclosed). Never another participant's value."""
+    def feedback(self, members, utility, price: float = float("nan"), highest_other=float("nan")) -> None:
+        """After a round, from the participants themselves: each member's realised utility
+        (its value of what it got minus what it paid, or what it was paid minus its cost),
+        the price the market disclosed (NaN if none) and, where bids are disclosed, the
+        highest competing bid each member faced (NaN otherwise). ``members`` and the arrays
+        may be one member's scalars. Never another participant's value."""
 
 
 class Scripted:
@@ -64,7 +65,7 @@ class Scripted:
     def join(self) -> int:
         return 0
 
-    def feedback(self, members, allocated, paid, price, highest_other) -> None:
+    def feedback(self, members, utility, price=float("nan"), highest_other=float("nan")) -> None:
         """Nothing: a scripted strategy's bid is a fixed function of the value."""
 
 

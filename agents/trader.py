@@ -51,7 +51,11 @@ class Trader(mesa.Agent):
         self.last_bid = min(max(per_unit, 0.0) * self.quantity, self.wealth)
         self.market_maker.submit(self, self.last_bid, self.quantity)
 
-    def receive(self, quantity: float, payment: float) -> None:
-        """Take delivery of an allocation paid for with ``payment`` credits."""
-        if quantity > 0:
-            self.utility += self.valuation * quantity - payment
+    def receive(self, quantity: float, payment: float, price: float = float("nan"),
+                highest_other: float = float("nan")) -> None:
+        """Take delivery of an allocation (possibly none) paid for with ``payment`` credits, and
+        hear what the market disclosed; a learning strategy learns from the utility."""
+        utility = self.valuation * quantity - payment if quantity > 0 else -payment
+        self.utility += utility
+        if self.strategy.learns:
+            self.strategy.feedback(self.member, utility, price, highest_other)

@@ -29,10 +29,12 @@ class WorldMarket(mesa.Agent):
 
     market = "world"
 
-    def __init__(self, model, mdp: MDP, population: Population, auction: str, rent: float, treasury: int):
+    def __init__(self, model, mdp: MDP, population: Population, rule: str, rent: float, treasury: int,
+                 on_uncovered):
         super().__init__(model)
         self.mdp, self.population = mdp, population
-        self.auction, self.rent = auction, rent
+        self.rule, self.rent = rule, rent
+        self.on_uncovered = on_uncovered   # called with a state no live rule covers; it adds rules
         self.treasury = treasury
         self.account = treasury
         self.state, self.owner = mdp.start, -1
@@ -40,6 +42,12 @@ class WorldMarket(mesa.Agent):
         self.last_win: tuple[int, float] | None = None
         self.episode_reward = 0.0
         self.finished_returns: list[float] = []
+        self._owner_paid = self._owner_reward = 0.0   # what the current owner paid for the world and earned
+
+    def reset_episode(self) -> None:
+        """Cut the episode short: the world goes back to its start, owned by nobody (its last
+        owner learns nothing from an ownership that was cut off)."""
+        self.state, self.owner, self.episode_reward = self.mdp.start, -1, 0.0
 
     def step(self) -> None:
         ledger, pop, state = self.model.ledger, self.population, self.state
@@ -47,7 +55,7 @@ class WorldMarket(mesa.Agent):
         candidates = pop.matching(state)
         candidates = candidates[candidates != self.owner]  # the owner sells; it cannot buy from itself
         if candidates.size == 0:
-            self.model.seed_rules(state)  # the population grows rules for a state nobody else covers
+            self.on_uncovered(state)  # the population grows rules for a state nobody else covers
             candidates = pop.matching(state)
             candidates = candidates[candidates != self.owner]
         wealth = to_credits(ledger.balances[pop.account[candidates]])
@@ -55,13 +63,16 @@ class WorldMarket(mesa.Agent):
         order = np.argsort(-bids, kind="stable")
         winner = int(candidates[order[0]])
         bid = float(bids[order[0]])
-        pay = bid if self.auction == "first" else (float(bids[order[1]]) if len(order) > 1 else 0.0)
+        pay = bid if self.rule == "first" else (float(bids[order[1]]) if len(order) > 1 else 0.0)
         previous = self.treasury if self.owner < 0 else int(pop.account[self.owner])
         account = int(pop.account[winner])
         amount = min(to_units(pay), ledger.balance(account))
         if amount:
             ledger.transfer(account, previous, amount, market="world", quantity=1, kind="right to act")
+        if self.owner >= 0:   # the seller's ownership is over: its profit is its own feedback
+            pop.report(self.owner, self._owner_reward + to_credits(amount) - self._owner_paid)
         self.owner, self.price, self.revenue = winner, bid, to_credits(amount)
+        self._owner_paid = to_credits(amount)
         self.last_win = (state, bid)
 
         action = int(pop.action[winner])
@@ -75,7 +86,9 @@ class WorldMarket(mesa.Agent):
         if charge:
             ledger.burn(account, charge, market="world", kind="rent")
         self.episode_reward += reward
-        if self.mdp.terminal[self.state]:
+        self._owner_reward = reward
+        if self.mdp.terminal[self.state]:   # nobody buys the world from the last owner
+            pop.report(winner, reward - self._owner_paid)
             self.finished_returns.append(self.episode_reward)
             self.episode_reward = 0.0
             self.state, self.owner = self.mdp.start, -1

@@ -65,6 +65,8 @@ the optimal policy.
         Param("allowance", 1.0, "credits a new sub-agent is born with", low=0, high=1e6),
         Param("birth_rate", 0.1, "explorers born each step on top of replacements (Poisson mean)", low=0, high=1e4),
         Param("max_episode", 100, "steps after which an episode is cut short", low=1, high=1_000_000),
+        Param("bid_learning", 0.0, "how far a rule moves its bid toward its last ownership's profit (0: bids "
+              "fixed at birth, as in Baum's machine)", low=0, high=1),
     )
 
     @classmethod
@@ -93,7 +95,8 @@ the optimal policy.
         self.bid_ceiling = float(self.mdp.reward.max())          # public: the largest reward there is
         self.population = Population()
         self.treasury = self.ledger.open_account("treasury")
-        self.market = WorldMarket(self, self.mdp, self.population, p.rule, p.rent, self.treasury)
+        self.market = WorldMarket(self, self.mdp, self.population, p.rule, p.rent, self.treasury,
+                                  on_uncovered=self.seed_rules)
         self.add_market(self.market)
         self.open_states = np.flatnonzero(~self.mdp.terminal)
         for _ in range(p.agents):
@@ -144,6 +147,7 @@ the optimal policy.
 
     def environment(self) -> None:
         p, pop = self.scenario, self.population
+        pop.learn(p.bid_learning, self.bid_ceiling)   # each rule, from its own last profit
         live = pop.live()
         if live.size:  # the broke leave (not the owner, who is still owed the next bid)
             wealth = to_credits(self.ledger.balances[pop.account[live]])
@@ -156,8 +160,8 @@ the optimal policy.
             self._birth(random_rule=self.rng.random() < RANDOM_SHARE)
         self._retire_beyond(p.agents)
         if self.episode_steps >= p.max_episode:  # cut a wandering episode short
-            self.market.state, self.market.owner = self.mdp.start, -1
-            self.market.episode_reward, self.episode_steps = 0.0, 0
+            self.market.reset_episode()
+            self.episode_steps = 0
 
     # the observer -------------------------------------------------------------------------------
     def observe(self) -> None:
