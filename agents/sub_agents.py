@@ -21,7 +21,7 @@ class Population(ColumnTable):
     def __init__(self):
         super().__init__({"condition": (np.int64, 0), "action": (np.int64, 0), "bid": (float, 0.0),
                           "alive": (bool, True), "account": (np.int64, -1), "born": (np.int64, 0),
-                          "profit": (float, np.nan)})
+                          "earned": (float, np.nan)})
         self.agents: list = []
 
     def add(self, agent, condition: int, action: int, bid: float) -> int:
@@ -30,21 +30,24 @@ class Population(ColumnTable):
         self.agents.append(agent)
         return len(self.agents) - 1
 
-    def report(self, row: int, profit: float) -> None:
-        """A rule's ownership of the world ended with this ``profit`` (reward + what the next
-        owner paid it - what it paid): its own outcome, which it may learn from."""
-        self._data["profit"][row] = profit
+    def report(self, row: int, earned: float) -> None:
+        """A rule's ownership of the world ended having ``earned`` this much: the reward it
+        collected plus what the next owner paid it (its own outcome, which it may learn from)."""
+        self._data["earned"][row] = earned
 
     def learn(self, rate: float, ceiling: float) -> None:
-        """Every rule with a reported profit moves its bid by ``rate`` x profit (within
-        [0, ceiling]), in one numpy call. Under first price the profit is r + b(s') - b(s), the
-        temporal-difference error of the bids as values (Sutton and Barto 2018, sec. 6.1), so
-        bids that learn this way settle where b(s) = r + b(s'): the value of the state, which is
-        seed 004's equilibrium. With ``rate`` 0 bids stay as born (Baum's fixed-bid rules)."""
-        reported = np.flatnonzero(~np.isnan(self.profit))
+        """Every rule with a report moves its bid toward what its ownership earned,
+        bid += ``rate`` x (earned - bid), within [0, ceiling], in one numpy call: temporal-
+        difference learning of the bid as the value of owning the state (Sutton and Barto 2018,
+        sec. 6.1). Under first price earned - bid is the ownership's profit r + b(s') - b(s);
+        under Vickrey a rule that bids its value is truthful. Either way the bids of surviving
+        rules head for b(s) = r + b(s') = V*(s), seed 004's equilibrium. With ``rate`` 0 bids
+        stay as born (Baum's fixed-bid rules)."""
+        reported = np.flatnonzero(~np.isnan(self.earned))
         if rate > 0 and reported.size:
-            self.bid[reported] = np.clip(self.bid[reported] + rate * self.profit[reported], 0.0, ceiling)
-        self.profit[reported] = np.nan
+            step = self.earned[reported] - self.bid[reported]
+            self.bid[reported] = np.clip(self.bid[reported] + rate * step, 0.0, ceiling)
+        self.earned[reported] = np.nan
 
     def matching(self, state: int) -> np.ndarray:
         """Live sub-agents whose condition holds in ``state``."""

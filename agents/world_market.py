@@ -42,7 +42,7 @@ class WorldMarket(mesa.Agent):
         self.last_win: tuple[int, float] | None = None
         self.episode_reward = 0.0
         self.finished_returns: list[float] = []
-        self._owner_paid = self._owner_reward = 0.0   # what the current owner paid for the world and earned
+        self._owner_reward = 0.0   # the reward the current owner collected
 
     def reset_episode(self) -> None:
         """Cut the episode short: the world goes back to its start, owned by nobody (its last
@@ -69,10 +69,9 @@ class WorldMarket(mesa.Agent):
         amount = min(to_units(pay), ledger.balance(account))
         if amount:
             ledger.transfer(account, previous, amount, market="world", quantity=1, kind="right to act")
-        if self.owner >= 0:   # the seller's ownership is over: its profit is its own feedback
-            pop.report(self.owner, self._owner_reward + to_credits(amount) - self._owner_paid)
+        if self.owner >= 0:   # the seller's ownership is over: what it earned is its own feedback
+            pop.report(self.owner, self._owner_reward + to_credits(amount))
         self.owner, self.price, self.revenue = winner, bid, to_credits(amount)
-        self._owner_paid = to_credits(amount)
         self.last_win = (state, bid)
 
         action = int(pop.action[winner])
@@ -88,7 +87,7 @@ class WorldMarket(mesa.Agent):
         self.episode_reward += reward
         self._owner_reward = reward
         if self.mdp.terminal[self.state]:   # nobody buys the world from the last owner
-            pop.report(winner, reward - self._owner_paid)
+            pop.report(winner, reward)
             self.finished_returns.append(self.episode_reward)
             self.episode_reward = 0.0
             self.state, self.owner = self.mdp.start, -1

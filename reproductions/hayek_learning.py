@@ -1,11 +1,11 @@
 """The Hayek machine with rules that learn their bids within their lives, against Baum's fixed
 bids, on the same seeds (issue 15; seed 004's deep market).
 
-With ``bid_learning`` = eta a rule that sold the world (or ended the episode) moves its bid by
-eta x the profit of that ownership (reward + what the next owner paid - what it paid). Under
-first price that profit is the temporal-difference error r + b(s') - b(s), so the bids of the
-surviving rules settle where each winning bid is the value of its state, seed 004's
-equilibrium; with fixed bids they rise only as richer rules' mutants outbid their parents.
+With ``bid_learning`` = eta a rule that sold the world (or ended the episode) moves its bid
+toward what that ownership earned (reward + what the next owner paid): bid += eta x (earned -
+bid), temporal-difference learning of the bid as the state's value, so the bids of the
+surviving rules head for seed 004's equilibrium b(s) = V*(s); with fixed bids they rise only
+as richer rules' mutants outbid their parents.
 
 Per run (``STEPS`` steps), over the last ``WINDOW`` steps: the bid gap (mean |winning bid -
 V*(s)| over the last 50 wins, averaged) and the same relative to the mean V* of the states
