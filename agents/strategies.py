@@ -42,8 +42,9 @@ class Strategy(Protocol):
     def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
         """Bids for a whole array of values at once."""
 
-    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Asks of sellers with true ``cost`` facing the buyer's public ``ceiling``."""
+    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator, members=None) -> np.ndarray:
+        """Asks of sellers with true ``cost`` facing the buyer's public ``ceiling``; ``members``
+        says whose ask each entry is (a learning population's rows; scripted ones ignore it)."""
 
     def join(self) -> int:
         """Add a participant using this strategy; return its member index."""
@@ -81,7 +82,7 @@ class Truthful(Scripted):
     def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
         return np.asarray(values, dtype=float)
 
-    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator, members=None) -> np.ndarray:
         """Ask the true cost: dominant in a procurement Vickrey auction."""
         return np.asarray(cost, dtype=float)
 
@@ -99,7 +100,7 @@ class Shade(Scripted):
     def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
         return (1.0 - self.shading) * np.asarray(values, dtype=float)
 
-    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator, members=None) -> np.ndarray:
         """Pad the ask: (1 + shading) * cost."""
         return (1.0 + self.shading) * np.asarray(cost, dtype=float)
 
@@ -123,7 +124,8 @@ class BayesNash(Scripted):
     def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
         return (bidders - 1) / bidders * np.asarray(values, dtype=float)
 
-    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator, sellers: int = 2) -> np.ndarray:
+    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator, members=None,
+            sellers: int = 2) -> np.ndarray:
         """a(c) = c + (ceiling - c) / sellers, never below cost (Krishna 2010, sec. 2.3, mirrored)."""
         cost = np.asarray(cost, dtype=float)
         return cost + np.maximum(np.asarray(ceiling, dtype=float) - cost, 0.0) / sellers
@@ -146,7 +148,7 @@ class ZeroIntelligence(Scripted):
         values = np.asarray(values, dtype=float)
         return rng.random(values.shape) * values
 
-    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator, members=None) -> np.ndarray:
         """A ZI-C seller: uniform between its cost and the buyer's ceiling (its cost
         when the ceiling is lower), never below cost (Gode and Sunder, 1993)."""
         cost = np.asarray(cost, dtype=float)
@@ -172,7 +174,7 @@ class Noisy(Scripted):
         values = np.asarray(values, dtype=float)
         return values * np.exp(self.sigma * rng.standard_normal(values.shape) - self.sigma**2 / 2)
 
-    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator, members=None) -> np.ndarray:
         """A misread cost: cost * exp(sigma * Z - sigma^2 / 2); it can ask below cost."""
         cost = np.asarray(cost, dtype=float)
         return cost * np.exp(self.sigma * rng.standard_normal(cost.shape) - self.sigma**2 / 2)

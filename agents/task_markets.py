@@ -98,6 +98,7 @@ class AuctionTaskMarket(TaskMarket):
     def allocate(self, tasks, free):
         contracts = []
         sellers = np.flatnonzero(free)
+        self.sellers, self.last_auctions = sellers, []   # for the observer: the round's asks, chunk by chunk
         if sellers.size == 0:
             return contracts
         in_market = np.ones(sellers.size, dtype=bool)
@@ -106,11 +107,13 @@ class AuctionTaskMarket(TaskMarket):
         for start in range(0, order.size, rows):
             chunk = order[start:start + rows]
             asks = self.fleet.asks(self.book, chunk, sellers, self.model.steps)
+            self.last_auctions.append((chunk, asks, in_market.copy()))
             winner, price = sequential_reverse_auctions(asks, self.book.reserve[chunk], self.rule, in_market)
             sold = np.flatnonzero(winner >= 0)
             in_market[winner[sold]] = False
             contracts += [(int(chunk[j]), int(sellers[winner[j]]), float(price[j])) for j in sold]
         free[sellers[~in_market]] = False
+        self.fleet.outcomes(self.book, sellers, contracts, self.model.steps)
         return contracts
 
 

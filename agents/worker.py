@@ -73,7 +73,11 @@ class Fleet:
         self.busy_until = np.full(n, -1, dtype=np.int64)              # step the current task ends
         self.task = np.full(n, -1, dtype=np.int64)                    # the current (or last) task
         self._doing = np.zeros((n, 2))  # (quality, hours) of the current task, measured on delivery
-        self._declared = strategy.ask(self._rate, np.full(n, COST_HIGH), rng)
+        if strategy.learns:   # a learning population: one member per worker, in worker order
+            for _ in range(n):
+                strategy.join()
+        # A coordinator hears declared rates; learners only sell in the market (the scenario checks).
+        self._declared = None if strategy.learns else strategy.ask(self._rate, np.full(n, COST_HIGH), rng)
 
     def __len__(self) -> int:
         return len(self._rate)
@@ -112,8 +116,32 @@ class Fleet:
         row, col = row[viable], col[viable]
         asks = np.full((tasks.size, workers.size), np.nan)
         breakeven = terms.cost[viable] / terms.multiplier[viable]
-        asks[row, col] = self.strategy.ask(breakeven, book.reserve[tasks[row]], self._rng)
+        asks[row, col] = self.strategy.ask(breakeven, book.reserve[tasks[row]], self._rng, members=workers[col])
         return asks
+
+    def outcomes(self, book: TaskBook, sellers: np.ndarray, contracts: list, now: int) -> None:
+        """Hear how this round's auctions went (the public contracts: task, worker, price) for
+        the workers who were in the market; each winner's profit is its own reckoning,
+        price x the share it expects to be paid - its cost (it knows its own quality and
+        timing). A learning strategy learns from it; a scripted one ignores it."""
+        if not self.strategy.learns:
+            return
+        profit = np.zeros(len(sellers))
+        position = {int(w): k for k, w in enumerate(sellers)}
+        for task, worker, price in contracts:
+            terms = self._terms(book, task, worker, now)
+            profit[position[worker]] = price * float(terms.multiplier) - float(terms.cost)
+        self.strategy.feedback(np.asarray(sellers), profit)
+
+    def true_tables(self, book: TaskBook, tasks, workers, now: int) -> tuple[np.ndarray, np.ndarray]:
+        """The observer's (tasks x workers) tables of each worker's true cost of each task and
+        the share of the price it would be paid (NaN where it lacks the skills)."""
+        tasks, workers = np.asarray(tasks), np.asarray(workers)
+        row, col = np.nonzero(self.able(book, tasks[:, None], workers[None, :]))
+        terms = self._terms(book, tasks[row], workers[col], now)
+        cost, multiplier = np.full((tasks.size, workers.size), np.nan), np.full((tasks.size, workers.size), np.nan)
+        cost[row, col], multiplier[row, col] = terms.cost, terms.multiplier
+        return cost, multiplier
 
     def start(self, worker: int, task: int, book: TaskBook, now: int) -> int:
         """Worker takes ``task`` now; returns the step it will finish."""
@@ -182,3 +210,87 @@ class Worker(mesa.Agent):
     def step(self) -> None:
         if self.fleet.busy_until[self.index] == self.model.steps:
             self.fleet.deliver(self.index, self.model.book)
+
+
+class UncertainFleet(Fleet):
+    """A :class:`Fleet` whose hours are uncertain (the ``prediction-market`` scenario); the Fleet
+    itself, and every scenario built on it, is unchanged.
+
+    A task turns out harder or easier than it looks: the hours it takes are the Fleet's nominal
+    hours times exp(sigma Z) (median one: half the time work takes longer than it looks, and on
+    average exp(sigma^2 / 2) times longer), with Z the task's hidden difficulty, drawn by the world
+    when the task is posted and read here only when the work is done (``difficulty(task)``). Other
+    work takes a private share ``load`` of each worker's hours (4 a step), so the task's calendar
+    time is h exp(sigma Z) / (1 - load) hours; asks still price the nominal work alone
+    (:meth:`Fleet.asks`). A worker that starts task j at step t is on time, finishing by arrival +
+    deadline, exactly when h exp(sigma Z) / (1 - load) <= 4 S with S = arrival + deadline - t, and
+    its true chance is
+
+        P(on time) = Phi(ln(4 S (1 - load) / h) / sigma),    h = effort / proficiency,
+
+    from its proficiency and its load. Each worker knows its own chance; an overpromiser
+    (``optimism`` > 0) believes, reports and bets as if its hours were h / (1 + optimism). What others can tell about a worker's chance is the truth seen through noise
+    on the log-odds scale (:meth:`signals_about`), the only way this module lets it out besides the
+    observer's ``true_*`` methods.
+    """
+
+    def __init__(self, skills, rate, proficiency, tacit: float, strategy, contract: TaskContract, rng, *,
+                 surprise: float, optimism, load, difficulty):
+        super().__init__(skills, rate, proficiency, tacit, strategy, contract, rng)
+        self._sigma = float(surprise)
+        self._free = 1.0 - np.broadcast_to(np.asarray(load, dtype=float), self._rate.shape)
+        self._optimism = np.broadcast_to(np.asarray(optimism, dtype=float), self._rate.shape).copy()
+        self._difficulty = difficulty
+
+    def start(self, worker: int, task: int, book: TaskBook, now: int) -> int:
+        """As :meth:`Fleet.start`, with the task's true hours (its hidden difficulty applied) spread
+        over the share of each step that the worker's other work leaves free."""
+        terms = self._terms(book, task, worker, now)
+        hours = float(terms.hours) * float(np.exp(self._sigma * self._difficulty(task)))
+        finish = now + max(1, int(np.ceil(hours / (HOURS_PER_STEP * self._free[worker]))))
+        self.busy_until[worker], self.task[worker] = finish, task
+        self._doing[worker] = terms.quality, hours
+        return finish
+
+    def _chance(self, book: TaskBook, tasks, workers, now: int, speed) -> np.ndarray:
+        from scipy.special import ndtr
+
+        tasks, workers = np.asarray(tasks), np.asarray(workers)
+        hours = self._terms(book, tasks, workers, now).hours / speed
+        steps_left = book.arrival[tasks] + book.deadline[tasks] - now
+        with np.errstate(divide="ignore", invalid="ignore"):
+            margin = np.log(HOURS_PER_STEP * self._free[workers] * steps_left / hours)
+        if self._sigma == 0:
+            chance = (margin >= 0).astype(float)
+        else:
+            chance = ndtr(margin / self._sigma)
+        return np.where((steps_left >= 1) & np.isfinite(hours), chance, 0.0)
+
+    def on_time_beliefs(self, book: TaskBook, tasks, workers, now: int) -> np.ndarray:
+        """Each worker's own chance of finishing each task on time if it starts now, as it believes
+        and reports it (an overpromiser's is inflated); arrays broadcast as in :meth:`true_terms`."""
+        return self._chance(book, tasks, workers, now, 1.0 + self._optimism[np.asarray(workers)])
+
+    def signals_about(self, book: TaskBook, tasks, workers, now: int, noise, rng) -> np.ndarray:
+        """What someone else can tell about each worker's chance on each task: sigmoid(logit(true
+        chance) + noise x N(0, 1)), one draw per entry (``noise`` broadcasts with the arrays)."""
+        truth = np.clip(self._chance(book, tasks, workers, now, 1.0), 1e-6, 1 - 1e-6)
+        logit = np.log(truth) - np.log1p(-truth) + np.asarray(noise) * rng.standard_normal(np.shape(truth))
+        return 1.0 / (1.0 + np.exp(-logit))
+
+    # the observer's view ----------------------------------------------------------------------------
+    def true_on_time(self, book: TaskBook, tasks, workers, now: int) -> np.ndarray:
+        """The true chance of finishing on time if started now (observer and yardsticks only)."""
+        return self._chance(book, tasks, workers, now, 1.0)
+
+    def true_overpromisers(self) -> np.ndarray:
+        """Which workers overpromise (observer only)."""
+        return self._optimism > 0
+
+    def expected_hours_factor(self) -> float:
+        """E[exp(sigma Z)] = exp(sigma^2 / 2): true hours over nominal hours, on average (public)."""
+        return float(np.exp(self._sigma**2 / 2))
+
+    def true_rates(self) -> np.ndarray:
+        """Each worker's cost per hour (observer only)."""
+        return self._rate.copy()

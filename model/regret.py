@@ -92,3 +92,47 @@ class Agency:
 
     def negative_share(self) -> float:
         return float((self.agency < 0).mean()) if self.agency.size else float("nan")
+
+
+def procurement_counterfactual(asks, reserves, rule: str, available, seller: int, candidates) -> tuple:
+    """What ``seller`` would have won in a round of sequential procurement auctions had it
+    asked ``candidates[k]`` (a column of asks, one per job) while every other seller asked as
+    it did: for each k, the job it wins (-1: none) and its price.
+
+    The round is :func:`~model.mechanisms.procurement.sequential_reverse_auctions`: jobs in
+    order; the lowest ask (NaN: not bidding) at or below the job's reserve wins, ties to the
+    lowest index; it is paid its ask (first) or min(second-lowest ask, reserve) (second); a
+    winner leaves the later auctions. All candidates are run side by side, one vectorised
+    step per job (exact; O(jobs x candidates x sellers)). The tests hold it to re-running
+    sequential_reverse_auctions once per candidate.
+
+    Example (seller 1 asks 3 or 9 against seller 0's 5, reserve 10, Vickrey):
+        >>> procurement_counterfactual([[5.0, 4.0]], [10.0], "second", None, 1, [[3.0], [9.0]])
+        (array([ 0, -1]), array([ 5., nan]))
+    """
+    asks = np.array(asks, dtype=float, ndmin=2)
+    jobs_n, sellers = asks.shape
+    candidates = np.asarray(candidates, dtype=float).reshape(-1, jobs_n)
+    k = len(candidates)
+    trial = np.repeat(asks[None], k, axis=0)
+    trial[:, :, seller] = candidates
+    trial = np.where(np.isnan(trial), np.inf, trial)
+    free = np.ones((k, sellers), dtype=bool) if available is None else np.repeat(np.asarray(available, bool)[None], k, 0)
+    reserves = np.asarray(reserves, dtype=float)
+    runs = np.arange(k)
+    jobs = np.full(k, -1, dtype=np.int64)
+    prices = np.full(k, np.nan)
+    for j in range(jobs_n):
+        live = np.where(free, trial[:, j], np.inf)
+        winner = live.argmin(axis=1)
+        best = live[runs, winner]
+        sold = np.isfinite(best) & (best <= reserves[j])
+        if rule == "first":
+            price = best
+        else:
+            live[runs, winner] = np.inf
+            price = np.minimum(live.min(axis=1), reserves[j])
+        mine = sold & (winner == seller) & (jobs < 0)
+        jobs[mine], prices[mine] = j, price[mine]
+        free[runs[sold], winner[sold]] = False
+    return jobs, prices

@@ -4,6 +4,8 @@ coordinator assigns them (seed 001's experiment "Central Planning vs Market").""
 import numpy as np
 
 from agents import make_strategy
+from agents.learning_bidders import LEARNING_PARAMS
+from agents.learning_sellers import SELLER_LEARNERS, LearningSeller, seller_params
 from agents.task_markets import PlannerTaskMarket, OmniscientTaskMarket, AuctionTaskMarket
 from agents.worker import COST_HIGH, COST_LOW, HOURS_PER_STEP, Fleet, Worker
 from model.mechanisms import optimal_assignment
@@ -11,6 +13,7 @@ from model.mechanisms.planners import MAX_ASSIGNMENT_CELLS
 from model.ledger import to_units
 from model.market import MarketModel
 from model.params import Param, ParameterError
+from model.regret import Regret, procurement_counterfactual
 from model.reward import TaskContract, check_weights
 from model.tasks import NO_SKILL, OPEN, TaskBook
 
@@ -20,6 +23,9 @@ SECOND_SKILL = 0.3
 VALUE_LOW, VALUE_HIGH = 3.0, 6.0
 #: Urgent tasks are worth this many times more, with one step of slack.
 URGENT_VALUE = 3.0
+#: Learning workers' regret is computed (exactly, re-running the round per worker and markup)
+#: for fleets up to this size; above it the regret columns are empty.
+REGRET_MAX_WORKERS = 200
 
 
 class TaskAuctionModel(MarketModel):
@@ -66,8 +72,8 @@ knows everything (an exact assignment problem).
               choices=("market", "planner", "omniscient"), aliases=("allocator",)),
         Param("rule", "second", "auction payment: second (Vickrey, capped by the reserve) or first",
               choices=("second", "first")),
-        Param("strategy", "truthful", "how workers ask (and declare their rate to a planner)",
-              choices=("truthful", "shade", "zic", "noisy")),
+        Param("strategy", "truthful", "how workers ask (and declare their rate to a planner); qlearn and exp3 "
+              "learn a markup (market only)", choices=("truthful", "shade", "zic", "noisy", *SELLER_LEARNERS)),
         Param("shading", 0.2, "shade: ask (1 + shading) x break-even price", low=0, high=2),
         Param("noise", 0.2, "sigma of the noisy strategy's multiplicative noise", low=0, high=2),
         Param("arrival_rate", 0.2, "tasks posted per step per worker (Poisson mean)", low=0, high=10),
@@ -86,6 +92,7 @@ knows everything (an exact assignment problem).
         Param("planner_capacity", 5, "assignments the planner can make per step", low=1, high=100_000),
         Param("urgent_at", 0, "step at which a burst of urgent tasks arrives (0: never)", low=0, high=1_000_000),
         Param("urgent_tasks", 10, "tasks in the urgent burst", low=1, high=100_000),
+        *seller_params(LEARNING_PARAMS),
     )
 
     @classmethod
@@ -97,6 +104,9 @@ knows everything (an exact assignment problem).
         if values["skills_per_worker"] > values["skills"]:
             raise ParameterError(f"skills_per_worker ({values['skills_per_worker']}) cannot exceed skills "
                                  f"({values['skills']})")
+        if values["strategy"] in SELLER_LEARNERS and values["mechanism"] != "market":
+            raise ParameterError(f"strategy={values['strategy']} learns from auction outcomes: it needs "
+                                 f"mechanism=market (got {values['mechanism']})")
         if values["min_effort"] > values["max_effort"]:
             raise ParameterError(f"min_effort ({values['min_effort']:g}) cannot exceed max_effort "
                                  f"({values['max_effort']:g})")
@@ -119,7 +129,7 @@ knows everything (an exact assignment problem).
         for row in skills:
             row[self.rng.choice(k, p.skills_per_worker, replace=False)] = True
         contract = TaskContract(p.alpha, p.beta, p.gamma, p.penalty, p.min_quality)
-        strategy = make_strategy(p.strategy, shading=p.shading, noise=p.noise)
+        strategy = self._strategy()
         # The workers' random choices draw from their own stream, so the world (workers and
         # task arrivals) is the same for every allocator under one seed: common random numbers.
         own_stream = np.random.default_rng(self.rng.integers(2**63))
@@ -135,7 +145,18 @@ knows everything (an exact assignment problem).
         self.wins = np.zeros((n, k), dtype=np.int64)
         self.urgent = np.zeros(0, dtype=np.int64)
         self.adapt_steps = self.urgent_served = float("nan")
+        self.regret = Regret(n, p.grid) if strategy.learns and n <= REGRET_MAX_WORKERS else None
         self._reset_step_figures()
+
+    def _strategy(self):
+        p = self.scenario
+        if p.strategy not in SELLER_LEARNERS:
+            return make_strategy(p.strategy, shading=p.shading, noise=p.noise)
+        stream = np.random.default_rng(self.rng.bit_generator.seed_seq.spawn(1)[0])   # leaves the world's alone
+        return LearningSeller(p.strategy, grid=p.grid, max_markup=p.max_markup, rng=stream,
+                              learning_rate=p.learning_rate, exploration=p.exploration, decay=p.exploration_decay,
+                              discount=p.discount, initial_q=p.initial_q,
+                              reward_scale=p.max_effort * VALUE_HIGH * URGENT_VALUE)
 
     def environment(self) -> None:
         p, now = self.scenario, self.steps
@@ -169,6 +190,8 @@ knows everything (an exact assignment problem).
         book.set(assigned, cost=terms.cost, delivered=self._delivered(assigned, terms))
         self.welfare = float((book.delivered[assigned] - book.cost[assigned]).sum())
         self.optimum = self._optimum(*market.last_round, now)
+        if self.regret is not None:
+            self._score_sellers(market, now)
         np.add.at(self.wins, (book.worker[assigned], book.skill_a[assigned]), 1)
 
         done = market.delivered
@@ -182,6 +205,33 @@ knows everything (an exact assignment problem).
         if self.urgent.size and np.isnan(self.adapt_steps) and not (book.state[self.urgent] == OPEN).any():
             self.adapt_steps = now - self.scenario.urgent_at + 1
             self.urgent_served = float((book.worker[self.urgent] >= 0).mean())
+
+    def _score_sellers(self, market, now: int) -> None:
+        """Each learning worker's profit this round against what every markup of its grid
+        would have won it, everyone else's asks as they were (the observer's exact regret)."""
+        markups = self.fleet.strategy.markups
+        counterfactual = np.zeros((len(self.fleet), len(markups)))
+        realised = np.zeros(len(self.fleet))
+        column = {int(w): c for c, w in enumerate(market.sellers)}
+        for chunk, asks, available in market.last_auctions:
+            cost, multiplier = self.fleet.true_tables(self.book, chunk, market.sellers, now)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                breakeven = np.where(multiplier > 0, cost / multiplier, np.nan)
+            for row in np.flatnonzero(np.isin(chunk, market.assigned)):
+                task = chunk[row]
+                worker = int(self.book.worker[task])
+                col = column[worker]
+                realised[worker] += self.book.price[task] * multiplier[row, col] - cost[row, col]
+            for col, worker in enumerate(market.sellers):
+                if not available[col] or np.isnan(asks[:, col]).all():
+                    continue
+                candidates = np.where(np.isnan(asks[:, col]), np.nan, breakeven[:, col])[None, :] \
+                    * (1 + markups[:, None])
+                jobs, prices = procurement_counterfactual(asks, self.book.reserve[chunk], self.scenario.rule,
+                                                          available, col, candidates)
+                k = np.flatnonzero(jobs >= 0)
+                counterfactual[worker, k] = prices[k] * multiplier[jobs[k], col] - cost[jobs[k], col]
+        self.regret.add(counterfactual, realised)
 
     def _delivered(self, tasks, terms) -> np.ndarray:
         """True value the fleet gets: value x quality, none if failed, (1 - penalty) of it if late
@@ -231,5 +281,10 @@ knows everything (an exact assignment problem).
         return float((shares**2).sum(axis=1).mean())
 
     def extra_reporters(self):
-        return {name: name for name in ("throughput", "backlog", "mean_latency", "quality", "value_delivered",
-                                        "cost_incurred", "adapt_steps", "urgent_served", "specialization")}
+        reporters = {name: name for name in ("throughput", "backlog", "mean_latency", "quality", "value_delivered",
+                                             "cost_incurred", "adapt_steps", "urgent_served", "specialization")}
+        if self.fleet.strategy.learns:
+            reporters["markup:mean"] = lambda m: float(m.fleet.strategy.current_markups().mean())
+            reporters["regret:mean"] = lambda m: float(m.regret.regret().mean()) if m.regret else float("nan")
+            reporters["regret:max"] = lambda m: float(m.regret.regret().max()) if m.regret else float("nan")
+        return reporters
