@@ -65,6 +65,25 @@ def build_parser() -> argparse.ArgumentParser:
     su.add_argument("--metrics", help="comma-separated metric columns (default: all mean:/final:)")
     su.add_argument("--out", type=Path, help="also write the summary to .csv or .parquet")
 
+    par = commands.add_parser("pareto", help="the non-dominated grid points of a sweep, printed and drawn")
+    par.add_argument("table", type=Path, help="a sweep's .parquet (or any .csv/.parquet table)")
+    par.add_argument("--maximize", action="append", default=[], metavar="COLUMN", help="an objective to maximise")
+    par.add_argument("--minimize", action="append", default=[], metavar="COLUMN", help="an objective to minimise")
+    par.add_argument("--by", help="comma-separated columns naming a point (default: a sweep's grid columns; "
+                                  "'' for the rows as they are)")
+    par.add_argument("--out", type=Path, help="also write the frontier to .csv or .parquet")
+    par.add_argument("--figure", type=Path, help="draw the frontier to this .png")
+
+    ag = commands.add_parser("agency", help="economic agency of each participant against a baseline, same seed")
+    ag.add_argument("scenario")
+    ag.add_argument("--baseline", action="append", default=[], metavar="NAME=VALUE", required=True,
+                    help="what the baseline changes, e.g. mechanism=planner; repeat for several")
+    ag.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE")
+    ag.add_argument("--steps", type=int, default=None)
+    ag.add_argument("--seed", type=int, default=0)
+    ag.add_argument("--discount", type=float, default=1.0, help="delta, each step's weight is delta^t (default 1)")
+    ag.add_argument("--out", type=Path, help="write the per-participant table to .csv or .parquet")
+
     rep = commands.add_parser("reproduce", help="regenerate a published figure (PNG + CSV)")
     rep.add_argument("figure", choices=sorted(REPRODUCTIONS))
     rep.add_argument("--out", type=Path, required=True, help="folder for the figure and its data")
@@ -137,6 +156,45 @@ def cmd_summarize(args) -> None:
         print(f"wrote {write_table(summary, args.out)}")
 
 
+def cmd_pareto(args) -> None:
+    from experiments.pareto import front_of, pareto_points, plot_pareto
+    from experiments.summary import read_sweep
+    from reproductions.output import save_figure
+
+    for path, suffixes in ((args.out, (".csv", ".parquet")), (args.figure, (".png",))):
+        if path is not None and path.suffix not in suffixes:
+            raise ParameterError(f"{str(path)!r} must end in {' or '.join(suffixes)}")
+    if args.out is not None:
+        check_output_path(args.out)
+    if args.figure is not None:
+        check_output_path(args.figure.with_suffix(".csv"))   # the folder can be written
+    by = None if args.by is None else [c.strip() for c in args.by.split(",") if c.strip()]
+    points = pareto_points(read_sweep(args.table), args.maximize, args.minimize, by)
+    front = front_of(points)
+    dropped = f" ({points.attrs['dropped']} left out for a missing value)" if points.attrs["dropped"] else ""
+    print(f"{len(front)} of {len(points)} points are non-dominated{dropped}")
+    print(front.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    if args.out is not None:
+        print(f"wrote {write_table(front, args.out)}")
+    if args.figure is not None:
+        print(f"wrote {save_figure(plot_pareto(points), args.figure)}")
+
+
+def cmd_agency(args) -> None:
+    from experiments.agency import agency
+
+    params = dict(parse_assignment(a) for a in args.assignments)
+    baseline = dict(parse_assignment(a) for a in args.baseline)
+    if args.out is not None:
+        check_output_path(args.out)
+    table = agency(args.scenario, baseline, steps=args.steps, seed=args.seed, discount=args.discount, **params)
+    print(f"{args.scenario} against {', '.join(f'{k}={v}' for k, v in baseline.items())}: "
+          f"agency mean {table.agency.mean():.4g}, {int((table.agency < 0).sum())} of {len(table)} participants "
+          f"lose ({(table.agency < 0).mean():.1%})")
+    if args.out is not None:
+        print(f"wrote {write_table(table, args.out)}")
+
+
 def cmd_reproduce(args) -> None:
     if args.trials is not None and args.trials < 2:
         raise ParameterError(f"--trials must be at least 2; got {args.trials}")
@@ -163,7 +221,7 @@ def cmd_reproduce(args) -> None:
 
 
 COMMANDS = {"list": cmd_list, "show": cmd_show, "run": cmd_run, "sweep": cmd_sweep,
-            "summarize": cmd_summarize, "reproduce": cmd_reproduce}
+            "summarize": cmd_summarize, "pareto": cmd_pareto, "reproduce": cmd_reproduce, "agency": cmd_agency}
 
 
 #: Exit codes: 0 done; 1 some sweep runs failed (they are in the table); 2 the input was

@@ -68,6 +68,7 @@ class MarketModel(mesa.Model):
             raise TypeError(f"{type(self).__name__} must declare participant_types, the agent classes it steps")
         self.setup()
         self.trader_accounts = np.array([t.account for t in self.traders], dtype=np.int64)
+        self._start_balances = self.trader_balances()
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
         self.running = True
 
@@ -118,6 +119,12 @@ class MarketModel(mesa.Model):
     def extra_reporters(self) -> dict[str, Any]:
         """Scenario-specific DataCollector reporters, after the standard columns."""
         return {}
+
+    def participant_utilities(self) -> np.ndarray:
+        """Each participant's utility so far, in credits, in a fixed order (economic agency
+        compares it with a baseline's). By default its wallet's gain since set-up; scenarios
+        whose participants realise value or bear costs outside their wallets override it."""
+        return self.trader_balances() - self._start_balances
 
     def timings(self) -> dict[str, float]:
         """Wall-clock seconds the scenario measured (e.g. its clearing), by name. Kept out of

@@ -14,16 +14,14 @@ greedy policy was optimal. Per world, rule and bidding: mean and 95% interval ov
 (paired: the same seeds with fixed and learning bids), and Welch's p of learning vs fixed.
 """
 
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from experiments.pool import run_jobs
 from experiments.runner import simulate, write_table
 from experiments.stats import mean_ci, welch_p
-from reproductions.output import bar
 
 STEPS, WINDOW = 20_000, 1_000
 #: The learning rate used; measured on the chain with seeds 0-2: 0.02 gave a gap of 2-7 % of V*,
@@ -54,12 +52,7 @@ def bid_learning(out_dir: Path, seed: int = 0, trials: int = 5, workers: int = 1
     run) and hayek-bid-learning.csv (mean, interval, Welch p per world, rule, bidding, metric)."""
     jobs = [(env, rule, rate, seed + k, steps) for env in WORLDS for rule in RULES for rate in (0.0, RATE)
             for k in range(trials)]
-    if workers > 1:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            rows = list(bar(pool.map(one_run, *zip(*jobs)), "hayek-bid-learning", progress))
-    else:
-        rows = [one_run(*job) for job in bar(jobs, "hayek-bid-learning", progress)]
-    runs = pd.DataFrame(rows)
+    runs = pd.DataFrame(run_jobs(one_run, jobs, workers, "hayek-bid-learning", progress))
     summary = []
     for (env, rule, bidding), group in runs.groupby(["env", "rule", "bidding"], sort=False):
         fixed = runs[(runs.env == env) & (runs.rule == rule) & (runs.bidding == "fixed")]

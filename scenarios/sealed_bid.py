@@ -149,6 +149,10 @@ $A_i = \sum_t \delta^t (u_i(t) - u_i^{base}(t))$ against a baseline on the same 
         fractions = [s.greedy_fractions() for s in self.learners()]
         return float(np.concatenate(fractions).mean()) if fractions else float("nan")
 
+    def participant_utilities(self) -> np.ndarray:
+        """Each bidder's value of what it won minus what it paid, so far."""
+        return np.array([b.utility for b in self.bidders])
+
     def agent_table(self):
         """One row per bidder: its strategy, utility, regret and economic agency so far."""
         return pd.DataFrame({"bidder": range(len(self.bidders)), "strategy": [b.strategy.name for b in self.bidders],

@@ -15,7 +15,7 @@ from model.market import MarketModel
 from model.params import Param, ParameterError
 from model.regret import Regret, procurement_counterfactual
 from model.reward import TaskContract, check_weights
-from model.tasks import NO_SKILL, OPEN, TaskBook
+from model.tasks import DONE, NO_SKILL, OPEN, TaskBook
 
 #: Chance that a task needs a second skill.
 SECOND_SKILL = 0.3
@@ -263,6 +263,12 @@ knows everything (an exact assignment problem).
         if tasks.size * free.size > MAX_ASSIGNMENT_CELLS:
             return float("nan")
         return optimal_assignment(self.true_surplus(tasks, free)[0])[0]
+
+    def participant_utilities(self) -> np.ndarray:
+        """Each worker's payments received minus the true cost of the work it delivered, so far."""
+        done = np.flatnonzero(self.book.state == DONE)
+        costs = np.bincount(self.book.worker[done], weights=self.book.cost[done], minlength=len(self.fleet))
+        return self.trader_balances() - costs
 
     def _reset_step_figures(self) -> None:
         self.throughput, self.backlog = 0, 0
