@@ -28,8 +28,12 @@ class DebtMarket(mesa.Agent):
 
     market = "debt"
 
-    def __init__(self, model, mechanism: str, rule: str, strategy):
+    def __init__(self, model, mechanism: str, rule: str, strategy, book, developers: list, features: list):
+        """``book``: the DebtBook; ``developers``: everyone who can take debt; ``features``: the
+        feature agents, who hold the debt they create."""
         super().__init__(model)
+        self.book, self.developers, self.features = book, developers, features
+        self.by_id = {d.unique_id: d for d in developers}
         self.mechanism, self.rule, self.strategy = mechanism, rule, strategy
         self.price, self.revenue, self.traded = float("nan"), 0.0, 0.0
         self._rng = np.random.default_rng(model.rng.integers(2**63))
@@ -51,7 +55,7 @@ class DebtMarket(mesa.Agent):
         if amount < to_units(price):
             return False
         ledger.transfer(holder.account, taker.account, amount, market="debt", quantity=hours, kind="debt sale")
-        self.model.debt.transfer(token, hours, taker.unique_id, self.model.steps)
+        self.book.transfer(token, hours, taker.unique_id, self.model.steps)
         self.revenue += to_credits(amount)
         self.traded += hours
         return True
@@ -60,13 +64,12 @@ class DebtMarket(mesa.Agent):
         """Each feature agent's tokens, one procurement auction each: the lowest ask wins,
         paid its ask (first) or the second-lowest (Vickrey), at most the holder's own cost of
         clearing the token (its reserve). Takers bid for a token only if it fits their room."""
-        model, book = self.model, self.model.debt
-        developers = model.developers
+        book, developers = self.book, self.developers
         if self._desk is None:
             self._desk = TakerDesk(developers)
         index = {d.unique_id: i for i, d in enumerate(developers)}
         held = np.array([d.held_debt() for d in developers])        # kept current as tokens move
-        for holder in model.features:
+        for holder in self.features:
             me = index[holder.unique_id]
             for token in self._tradable(holder):
                 hours = float(book.outstanding[token])
@@ -86,22 +89,22 @@ class DebtMarket(mesa.Agent):
     def _double_auction(self) -> None:
         """Holders bid for cleanup hours (one order each), takers post a ladder of asks (see
         ``_ask_ladder``); the orders arrive in a random order."""
-        model, book = self.model, self.model.debt
+        book = self.book
         ob = OrderBook()
         orders = []
-        for holder in model.features:
+        for holder in self.features:
             hours = float(book.outstanding[self._tradable(holder)].sum())
             if hours > 0:
                 per_hour = holder.cost_to_clear(1.0)
                 orders.append(("buy", holder, float(self.strategy.bids(np.array([per_hour]), 2, self._rng)[0]), hours))
-        ceiling = max((h.cost_to_clear(1.0) for h in model.features), default=0.0)
-        for taker in model.developers:
+        ceiling = max((h.cost_to_clear(1.0) for h in self.features), default=0.0)
+        for taker in self.developers:
             orders.extend(("sell", taker, price, hours) for price, hours in self._ask_ladder(taker, ceiling))
         for k in self._rng.permutation(len(orders)):
             side, agent, price, quantity = orders[k]
             _, fills = ob.submit(side, agent.unique_id, max(price, 0.0), quantity)
             for fill in fills:
-                holder, taker = model.by_id[fill.buyer], model.by_id[fill.seller]
+                holder, taker = self.by_id[fill.buyer], self.by_id[fill.seller]
                 if holder is taker:
                     continue
                 self._move_hours(holder, taker, fill.quantity, fill.price)
@@ -123,13 +126,13 @@ class DebtMarket(mesa.Agent):
         """The holder's tokens on the market, oldest first: those with MIN_LIFE steps or more to
         maturity. They all carry the scenario's interest rate, so in the double auction an
         hour of any of them is the same good."""
-        book = self.model.debt
+        book = self.book
         held = book.held_by(holder.unique_id)
         return held[book.maturity[held] - self.model.steps >= MIN_LIFE]
 
     def _move_hours(self, holder, taker, hours: float, price_per_hour: float) -> None:
         """Move ``hours`` of the holder's tradable debt (oldest tokens first) to the taker."""
-        book = self.model.debt
+        book = self.book
         for token in self._tradable(holder):
             if hours <= 1e-12:
                 break

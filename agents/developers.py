@@ -19,9 +19,12 @@ class Developer(mesa.Agent):
     the hours left, each one fast (half the time, and a debt token) with chance ``shortcut``.
     """
 
-    def __init__(self, model, role: str, efficiency: float, cost_per_hour: float):
+    def __init__(self, model, role: str, efficiency: float, cost_per_hour: float, book, coupling=None):
+        """``book``: the codebase's DebtBook; ``coupling``: called as coupling(shipper, principal)
+        when it ships a shortcut (the scenario's coupling tax), or None."""
         super().__init__(model)
         self.role = role
+        self.book, self.coupling = book, coupling
         self.account = model.ledger.open_account(f"{role}:{self.unique_id}")
         self._efficiency = efficiency        # principal hours cleared per hour (private)
         self._cost = cost_per_hour           # what an hour of work costs it (private)
@@ -29,6 +32,7 @@ class Developer(mesa.Agent):
         self.benefit = 0.0                   # value earned from features shipped with a shortcut
         self.cleanup_hours = self.cleared = 0.0
         self.shipped = 0
+        self.shipped_value = 0.0             # credits earned by features shipped this step
 
     # what it knows of itself ---------------------------------------------------------------------
     def cost_to_clear(self, hours: float) -> float:
@@ -41,7 +45,7 @@ class Developer(mesa.Agent):
 
     def work_on(self, token: int, limit: float | None = None) -> float:
         """Spend hours clearing ``token`` (at most ``limit`` principal hours); return hours cleared."""
-        book = self.model.debt
+        book = self.book
         wanted = float(book.outstanding[token]) if limit is None else min(limit, float(book.outstanding[token]))
         cleared = book.pay(token, min(wanted, self.hours * self._efficiency))
         spent = cleared / self._efficiency
@@ -60,14 +64,14 @@ class Developer(mesa.Agent):
 
     def step(self) -> None:
         model, p = self.model, self.model.scenario
-        held = model.debt.held_by(self.unique_id)
+        held = self.book.held_by(self.unique_id)
         if self.role == "specialist":
             for token in held:
                 if self.hours <= 1e-9:
                     break
                 self.work_on(int(token))
             return
-        for token in held[model.debt.maturity[held] <= model.steps]:  # due: pay it down first
+        for token in held[self.book.maturity[held] <= model.steps]:  # due: pay it down first
             if self.hours <= 1e-9:
                 break
             self.work_on(int(token))
@@ -79,16 +83,20 @@ class Developer(mesa.Agent):
             self.hours -= needed
             self.shipped += 1
             model.ledger.mint(self.account, to_units(p.feature_value), market="features", kind="revenue")
-            model.shipped_value += p.feature_value
+            self.shipped_value += p.feature_value
             if fast:
                 self.benefit += p.feature_value
-                model.debt.issue(self.unique_id, p.principal, p.interest, p.maturity, model.steps)
-                model.coupling_tax(self, p.principal)
+                self.book.issue(self.unique_id, p.principal, p.interest, p.maturity, model.steps)
+                if self.coupling is not None:
+                    self.coupling(self, p.principal)
 
     def held_debt(self) -> float:
         """Principal hours of the tokens it holds."""
-        book = self.model.debt
-        return float(book.outstanding[book.held_by(self.unique_id)].sum())
+        return float(self.book.outstanding[self.book.held_by(self.unique_id)].sum())
+
+    def true_cost_per_hour(self) -> float:
+        """What an hour of its work costs it (for the observer's welfare only)."""
+        return self._cost
 
     def cost_to_take(self, hours: float, held: float | None = None, rate: float | None = None) -> float:
         """What taking ``hours`` of someone's debt at ``rate`` (default: the scenario's interest)

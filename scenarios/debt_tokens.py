@@ -93,13 +93,15 @@ shortcuts, until $D$ is back under it.
         p = self.scenario
         self.debt = DebtBook()
         opportunity = p.feature_value / p.feature_hours  # what an hour of a feature agent's work earns
-        self.features = [Developer(self, "feature", 1.0, opportunity) for _ in range(p.features)]
-        self.specialists = [Developer(self, "specialist", float(e), float(c))
+        tax = self.coupling_tax if p.coupling_tax else None
+        self.features = [Developer(self, "feature", 1.0, opportunity, self.debt, tax) for _ in range(p.features)]
+        self.specialists = [Developer(self, "specialist", float(e), float(c), self.debt)
                             for e, c in zip(self.rng.uniform(1.5, 2.5, p.specialists),
                                             self.rng.uniform(0.4, 0.8, p.specialists))]
         self.developers = self.features + self.specialists
         self.by_id = {d.unique_id: d for d in self.developers}
-        self.market = DebtMarket(self, p.mechanism, p.rule, make_strategy(p.strategy, shading=p.shading, noise=p.noise))
+        self.market = DebtMarket(self, p.mechanism, p.rule, make_strategy(p.strategy, shading=p.shading, noise=p.noise),
+                                 self.debt, self.developers, self.features)
         self.add_market(self.market)
         self.crises, self.in_crisis = 0, False
         self.shipped_value = self.debt_paid = self.paydown_cost = self.cleanup_hours = 0.0
@@ -113,7 +115,7 @@ shortcuts, until $D$ is back under it.
         for d in self.developers:
             d.hours = p.hours * self.health
             d.cleanup_hours = d.cleared = 0.0
-            d.shipped = 0
+            d.shipped, d.shipped_value = 0, 0.0
         self._service_interest()
         self._crisis()
 
@@ -172,9 +174,10 @@ shortcuts, until $D$ is back under it.
         book = self.debt
         cleared = sum(d.cleared for d in self.developers)
         spent = sum(d.cleanup_hours for d in self.developers)
-        specialists_cost = sum(d.cleanup_hours * d._cost for d in self.specialists)  # observer: true costs
+        specialists_cost = sum(d.cleanup_hours * d.true_cost_per_hour() for d in self.specialists)
         self.debt_paid, self.cleanup_hours = cleared, spent
         self.paydown_cost = spent / cleared if cleared > 0 else float("nan")
+        self.shipped_value = sum(d.shipped_value for d in self.features)
         self.welfare = self.shipped_value - specialists_cost
         self.optimum = float("nan")
 

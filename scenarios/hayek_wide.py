@@ -28,6 +28,7 @@ class Producer(mesa.Agent):
         self.role, self.productivity = role, productivity
         self.account = model.ledger.open_account(f"{role}:{self.unique_id}")
         self.holdings = np.zeros(len(GOODS))
+        self.earned = 0.0   # credits the world paid it for output this step
 
     def valuation(self, last_prices: np.ndarray, reward: float, direct: float) -> np.ndarray:
         """What a unit of each good is worth to it now: what it can turn the unit into, at the
@@ -45,6 +46,7 @@ class Producer(mesa.Agent):
     def step(self) -> None:
         """Produce: dig, or transform what it bought, and sell output to the world."""
         model = self.model
+        self.earned = 0.0
         if self.role == "miner":
             self.holdings[RAW] += model.scenario.raw_per_miner
             return
@@ -60,7 +62,7 @@ class Producer(mesa.Agent):
         if output > 0:
             earned = to_units(output * model.scenario.reward)
             model.ledger.mint(self.account, earned, market="output", kind="reward")
-            model.rewarded += to_credits(earned)
+            self.earned = to_credits(earned)
 
 
 class GoodsMarket(mesa.Agent):
@@ -189,22 +191,17 @@ near the value of what it becomes, $p_{raw} \approx \pi_{smith}\, p_{int}$, $p_{
                     self.ledger.mint(agent.account, to_units(p.endowment), kind="endowment")
         self.market = GoodsMarket(self)
         self.add_exchange(self.market)
-        self.rewarded = 0.0
         best = {role: max((a.productivity for a in self.producers if a.role == role), default=0.0) for role in ROLES}
         # the observer's yardsticks: what one more unit is worth at the best productivities
         self.value = np.array([max(best["smith"] * best["maker"], best["generalist"] * p.direct_yield) * p.reward,
                                max(best["maker"], best["generalist"]) * p.reward])
-
-    def step(self) -> None:
-        self.rewarded = 0.0
-        super().step()
 
     def environment(self) -> None:
         pass  # production happens in the producers' own step, after the goods market (below)
 
     def observe(self) -> None:
         p = self.scenario
-        self.welfare = self.rewarded
+        self.welfare = sum(a.earned for a in self.traders)   # in the order they produced
         self.optimum = p.miners * p.raw_per_miner * self.value[RAW]
 
     def extra_reporters(self):
