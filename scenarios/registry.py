@@ -7,6 +7,7 @@ from model.params import ParameterError
 from scenarios.combinatorial import CombinatorialModel
 from scenarios.debt_tokens import DebtTokensModel
 from scenarios.efficiency import EfficiencyModel
+from scenarios.evolution import EvolutionModel
 from scenarios.hayek_machine import HayekMachineModel
 from scenarios.hayek_wide import HayekWideModel
 from scenarios.resource_trading import ResourceTradingModel
@@ -15,7 +16,7 @@ from scenarios.task_auction import TaskAuctionModel
 
 SCENARIOS: dict[str, type[MarketModel]] = {
     m.name: m for m in (SealedBidModel, EfficiencyModel, TaskAuctionModel, ResourceTradingModel, DebtTokensModel,
-                        HayekMachineModel, HayekWideModel, CombinatorialModel)
+                        HayekMachineModel, HayekWideModel, CombinatorialModel, EvolutionModel)
 }
 
 #: The scenario the dashboard and the demo open on.

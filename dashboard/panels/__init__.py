@@ -10,6 +10,7 @@ from dashboard.panels.base import Panel
 from dashboard.panels.combinatorial import combinatorial_panels
 from dashboard.panels.debt_tokens import debt_panels
 from dashboard.panels.efficiency import efficiency_panels
+from dashboard.panels.evolution import evolution_panels
 from dashboard.panels.hayek_machine import hayek_panels
 from dashboard.panels.hayek_wide import wide_panels
 from dashboard.panels.resource_trading import resource_panels
@@ -26,6 +27,7 @@ SCENARIO_PANELS = {
     "hayek-machine": hayek_panels,
     "hayek-wide": wide_panels,
     "combinatorial": combinatorial_panels,
+    "evolution": evolution_panels,
 }
 
 

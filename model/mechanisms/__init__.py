@@ -11,18 +11,18 @@ naming the argument.
 """
 
 from model.mechanisms._checks import MechanismInputError
-from model.mechanisms.clearing import Clearing
+from model.mechanisms.clearing import Assignment, Clearing, Equilibrium, Plan
 from model.mechanisms.combinatorial import (CombinatorialOutcome, PackageBids, clock_auction, package_bids,
                                             pay_as_bid_combinatorial, vcg, winner_determination)
 from model.mechanisms.congestion import congestion_price, logit_shares, smoothed_price
 from model.mechanisms.density import density_clear
-from model.mechanisms.fisher import FisherEquilibrium, fisher_equilibrium
+from model.mechanisms.fisher import fisher_equilibrium
 from model.mechanisms.order_book import Fill, OrderBook
 from model.mechanisms.planners import (arrival_order, optimal_allocation, optimal_assignment,
                                       optimal_resource_allocation)
 from model.mechanisms.procurement import reverse_auction, sequential_reverse_auctions
 from model.mechanisms.sealed_bid import first_price, second_price, uniform_price
-from model.mechanisms.tatonnement import TatonnementResult, tatonnement
+from model.mechanisms.tatonnement import tatonnement
 
 
 def __getattr__(name):
@@ -38,12 +38,13 @@ __all__ = [
     "Clearing",
     "CombinatorialOutcome",
     "CompiledOrderBook",
-    "FisherEquilibrium",
+    "Equilibrium",
+    "Plan",
+    "Assignment",
     "Fill",
     "MechanismInputError",
     "OrderBook",
     "PackageBids",
-    "TatonnementResult",
     "arrival_order",
     "clock_auction",
     "congestion_price",

@@ -249,6 +249,8 @@ def clock_auction(bids, n_goods, increment: float = 0.05, max_rounds: int = 100_
     increment = as_scalar("increment", increment)
     if increment <= 0:
         raise MechanismInputError("increment must be > 0")
+    if len(bids) == 0:   # nothing demanded: the clock closes at once, every good unsold at price 0
+        return _outcome(bids, np.empty(0, dtype=np.int64), {}, ip_solves=0, prices=np.zeros(bids.n_goods), rounds=1)
     incidence = np.zeros((len(bids), bids.n_goods))
     for j, bundle in enumerate(bids.bundles):
         incidence[j, list(bundle)] = 1.0

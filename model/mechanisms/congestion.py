@@ -11,6 +11,23 @@ import numpy as np
 from model.mechanisms._checks import MechanismInputError
 
 
+def _numbers(name: str, value, *, positive: bool = False, non_negative: bool = False) -> np.ndarray:
+    """A finite number or array of them, or a sentence naming the argument."""
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        raise MechanismInputError(f"{name} must be numbers; got {value!r:.40}")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise MechanismInputError(f"{name} must be numbers; got {value!r:.40}") from None
+    if not np.all(np.isfinite(arr)):
+        raise MechanismInputError(f"{name} must be finite numbers (no NaN or infinity)")
+    if positive and np.any(arr <= 0):
+        raise MechanismInputError(f"{name} must be > 0")
+    if non_negative and np.any(arr < 0):
+        raise MechanismInputError(f"{name} must be >= 0")
+    return arr
+
+
 def congestion_price(base, k, usage, capacity):
     """P_hat = P_base (1 + k U / L): seed 002, eq. (2).
 
@@ -18,12 +35,11 @@ def congestion_price(base, k, usage, capacity):
         >>> congestion_price(2.0, 0.5, usage=30, capacity=60)   # 2 x (1 + 0.5 x 0.5)
         2.5
     """
-    capacity = np.asarray(capacity, dtype=float)
-    if np.any(capacity <= 0):
-        raise MechanismInputError("capacity must be > 0")
-    if np.any(np.asarray(k) < 0):
-        raise MechanismInputError("k must be >= 0")
-    price = np.asarray(base, dtype=float) * (1.0 + np.asarray(k) * np.asarray(usage, dtype=float) / capacity)
+    capacity = _numbers("capacity", capacity, positive=True)
+    k = _numbers("k", k, non_negative=True)
+    usage = _numbers("usage", usage, non_negative=True)
+    base = _numbers("base", base, non_negative=True)
+    price = base * (1.0 + k * usage / capacity)
     return float(price) if price.ndim == 0 else price
 
 
@@ -34,9 +50,12 @@ def smoothed_price(previous, target, omega: float):
         >>> smoothed_price(2.0, 3.0, omega=0.25)
         2.25
     """
+    omega = float(_numbers("omega", omega))
     if not 0 < omega <= 1:
         raise MechanismInputError(f"omega must be in (0, 1]; got {omega!r}")
-    price = (1.0 - omega) * np.asarray(previous, dtype=float) + omega * np.asarray(target, dtype=float)
+    previous = _numbers("previous", previous, non_negative=True)
+    target = _numbers("target", target, non_negative=True)
+    price = (1.0 - omega) * previous + omega * target
     return float(price) if price.ndim == 0 else price
 
 
@@ -47,7 +66,11 @@ def logit_shares(net, tau: float) -> np.ndarray:
         >>> logit_shares([1.0, 1.0], tau=3.0).tolist()
         [0.5, 0.5]
     """
-    net = np.asarray(net, dtype=float) * tau
+    tau = float(_numbers("tau", tau, non_negative=True))
+    net = _numbers("net", net)
+    if net.ndim == 0 or net.shape[-1] == 0:
+        raise MechanismInputError("net must hold at least one choice (along its last axis)")
+    net = net * tau
     net = net - net.max(axis=-1, keepdims=True)  # no overflow
     weights = np.exp(net)
     return weights / weights.sum(axis=-1, keepdims=True)

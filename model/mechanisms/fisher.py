@@ -1,31 +1,13 @@
 """Walrasian equilibrium of a linear Fisher market (seed 004's equilibrium routine Equ)."""
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from model.mechanisms._checks import MechanismInputError, as_vector
-
-
-@dataclass(frozen=True)
-class FisherEquilibrium:
-    """``prices`` (one per good) and ``allocation`` (buyers x goods units); unpacks as
-    ``prices, allocation = ...``. ``tolerance`` is the largest violation of the equilibrium
-    conditions that remains (0 up to rounding when ``exact``), ``iterations`` the
-    proportional-response rounds it took."""
-
-    prices: np.ndarray
-    allocation: np.ndarray
-    iterations: int
-    tolerance: float
-    exact: bool
-
-    def __iter__(self):
-        return iter((self.prices, self.allocation))
+from model.mechanisms._checks import MechanismInputError, as_matrix, as_vector
+from model.mechanisms.clearing import Equilibrium
 
 
 def fisher_equilibrium(budgets, utilities, supplies=None, *, tol: float = 1e-10,
-                       max_iter: int = 20_000) -> FisherEquilibrium:
+                       max_iter: int = 20_000) -> Equilibrium:
     """Equilibrium prices and allocation of a Fisher market with linear utilities.
 
     Buyer i has budget B_i and values a unit of good j at u_ij; there are s_j units of good
@@ -41,20 +23,23 @@ def fisher_equilibrium(budgets, utilities, supplies=None, *, tol: float = 1e-10,
     the ratios of prices, budgets fix their level, and the spending follows by least squares;
     the result is accepted only if it satisfies the conditions to ``tol``.
 
+    Returns an :class:`Equilibrium` (unpacks as ``prices, allocation``): ``converged`` when the
+    exact finish held, ``tolerance`` the largest violation of the conditions left, in money.
+
     Example:
         >>> prices, allocation = fisher_equilibrium([1.0, 1.0], [[2.0, 1.0], [1.0, 2.0]])
         >>> prices.round(6).tolist(), allocation.round(6).tolist()   # each buyer gets its favourite
         ([1.0, 1.0], [[1.0, 0.0], [0.0, 1.0]])
     """
     budgets = as_vector("budgets", budgets)
-    utilities = np.array(utilities, dtype=float, ndmin=2)
+    if np.size(utilities) == 0 or len(budgets) == 0:
+        raise MechanismInputError("a Fisher market needs at least one buyer and one good")
+    utilities = as_matrix("utilities", utilities, allow_negative=False)
     n, m = utilities.shape
     supplies = np.ones(m) if supplies is None else as_vector("supplies", supplies)
     if len(budgets) != n or len(supplies) != m:
         raise MechanismInputError(f"mismatched shapes: utilities is {n} x {m}, budgets has {len(budgets)}, "
                                   f"supplies has {len(supplies)}")
-    if not np.all(np.isfinite(utilities)) or np.any(utilities < 0):
-        raise MechanismInputError("utilities must be finite numbers >= 0")
     if np.any(budgets <= 0) or np.any(supplies <= 0):
         raise MechanismInputError("budgets and supplies must be > 0")
     if np.any(utilities.max(axis=1) <= 0) or np.any(utilities.max(axis=0) <= 0):
@@ -73,11 +58,11 @@ def fisher_equilibrium(budgets, utilities, supplies=None, *, tol: float = 1e-10,
         if iterations % 50 == 0 or moved < tol:
             finished = _exact(budgets, utilities, supplies, prices, tol)
             if finished is not None:
-                return FisherEquilibrium(*finished, iterations, _violation(budgets, utilities, supplies, *finished),
-                                         True)
+                return Equilibrium(finished[0], iterations, True, allocation=finished[1],
+                                   tolerance=_violation(budgets, utilities, supplies, *finished))
     allocation = bids / prices
-    return FisherEquilibrium(prices, allocation, iterations, _violation(budgets, utilities, supplies, prices,
-                                                                        allocation), False)
+    return Equilibrium(prices, iterations, False, allocation=allocation,
+                       tolerance=_violation(budgets, utilities, supplies, prices, allocation))
 
 
 def _exact(budgets, utilities, supplies, prices, tol):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.mechanisms._checks import MechanismInputError
+from model.mechanisms._checks import MechanismInputError, as_number
 
 
 @dataclass(frozen=True)
@@ -44,12 +44,13 @@ class OrderBook:
         self._heaps = {"buy": [], "sell": []}
         self._orders: dict[int, list] = {}  # id -> [side, trader, price, remaining]
         self._ids = itertools.count()
+        self._issued = 0   # ids handed out so far: 0 .. _issued - 1
 
     def submit(self, side: str, trader: int, price: float, quantity: float) -> tuple[int | None, list[Fill]]:
         """Match an order; return (id of the resting remainder or None, fills)."""
         if side not in self._heaps:
             raise MechanismInputError(f"side must be 'buy' or 'sell'; got {side!r}")
-        price, quantity = float(price), float(quantity)
+        price, quantity = as_number("price", price), as_number("quantity", quantity)
         if not np.isfinite(price) or price < 0:
             raise MechanismInputError(f"price must be a finite number >= 0; got {price!r}")
         if not np.isfinite(quantity) or quantity <= 0:
@@ -70,17 +71,21 @@ class OrderBook:
             quantity -= traded
             self._orders[best][3] -= traded
             if self._orders[best][3] <= 0:
-                self.cancel(best)
+                del self._orders[best]
         if quantity <= 0:
             return None, fills
         order = next(self._ids)
+        self._issued = order + 1
         self._orders[order] = [side, trader, price, quantity]
         key = -price if side == "buy" else price
         heapq.heappush(self._heaps[side], (key, order))  # ids grow: ties go to the earlier order
         return order, fills
 
     def cancel(self, order: int) -> None:
-        """Withdraw an order (no-op if it is already filled or gone)."""
+        """Withdraw an order (no-op if it is already filled or cancelled; an id this book
+        never issued is refused)."""
+        if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or not 0 <= order < self._issued:
+            raise MechanismInputError(f"order {order!r} was never placed in this book")
         self._orders.pop(order, None)
 
     def best_bid(self) -> tuple[float, float] | None:

@@ -224,9 +224,11 @@ class CompiledOrderBook:
         return (None if placed < 0 else placed), trades
 
     def cancel(self, order: int) -> None:
-        """Withdraw an order (no-op if it is already filled or gone)."""
-        if isinstance(order, (int, np.integer)) and 0 <= order < self._meta[0]:
-            self._alive[order] = False
+        """Withdraw an order (no-op if it is already filled or cancelled; an id this book
+        never issued is refused, as by :class:`OrderBook`)."""
+        if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or not 0 <= order < self._meta[0]:
+            raise MechanismInputError(f"order {order!r} was never placed in this book")
+        self._alive[order] = False
 
     def clear(self) -> None:
         """Withdraw every order and issue ids from 0 again, keeping the memory (a simulation's

@@ -6,14 +6,15 @@ market against, not mechanisms a market maker may run.
 
 import numpy as np
 
-from model.mechanisms._checks import MechanismInputError, as_count, as_scalar, as_vector, same_length
+from model.mechanisms._checks import MechanismInputError, as_count, as_matrix, as_vector, same_length
+from model.mechanisms.clearing import Plan
 from model.mechanisms.greedy import first_fit
 
 #: Largest DP table (items x capacity cells) optimal_allocation will build.
 MAX_DP_CELLS = 200_000_000
 
 
-def optimal_allocation(values, quantities, supply) -> tuple[float, np.ndarray]:
+def optimal_allocation(values, quantities, supply) -> Plan:
     """Exact welfare-maximising allocation of ``supply`` units (0/1 knapsack).
 
     Problem: choose a set S maximising sum_{i in S} values[i] subject to
@@ -30,7 +31,7 @@ def optimal_allocation(values, quantities, supply) -> tuple[float, np.ndarray]:
         supply: whole units available (>= 0).
 
     Returns:
-        (welfare, chosen): the optimal total value and the chosen indices, ascending.
+        A :class:`Plan`: the optimal total value and the chosen indices, ascending.
 
     Example:
         >>> w, chosen = optimal_allocation([6.0, 4.0, 3.0], [2, 2, 3], 4)
@@ -63,29 +64,30 @@ def optimal_allocation(values, quantities, supply) -> tuple[float, np.ndarray]:
             chosen.append(i)
             c -= quantities[i]
     chosen = np.array(sorted(chosen), dtype=np.int64)
-    return float(values[chosen].sum()), chosen
+    return Plan(float(values[chosen].sum()), chosen)
 
 
-def arrival_order(values, quantities, supply) -> tuple[float, np.ndarray]:
+def arrival_order(values, quantities, supply) -> Plan:
     """Seed 000's naive planner: serve requests in arrival order while supply lasts.
 
     Rule: walk the requests in index order and grant each one that still fits
     (all-or-nothing), with no prices and no look at values. It is the baseline a
-    market's welfare is compared with as contention n/m grows.
+    market's welfare is compared with as contention n/m grows. Requests and supply are whole
+    units, as for :func:`optimal_allocation`, the optimum it is held to.
 
     Returns:
-        (welfare, chosen): the realised total value and the granted indices.
+        A :class:`Plan`: the realised total value and the granted indices.
 
     Example:
         >>> arrival_order([1.0, 9.0, 2.0], [3, 4, 1], 4)[1].tolist()
         [0, 2]
     """
     values = as_vector("values", values)
-    quantities = as_vector("quantities", quantities)
-    supply = as_scalar("supply", supply)
+    quantities = _whole_units(as_vector("quantities", quantities))
+    supply = as_count("supply", supply)
     same_length(values=values, quantities=quantities)
     chosen = np.flatnonzero(first_fit(quantities, supply))
-    return float(values[chosen].sum()), chosen
+    return Plan(float(values[chosen].sum()), chosen)
 
 
 def _whole_units(quantities: np.ndarray) -> np.ndarray:
@@ -98,7 +100,7 @@ def _whole_units(quantities: np.ndarray) -> np.ndarray:
 MAX_ASSIGNMENT_CELLS = 4_000_000
 
 
-def optimal_assignment(surplus) -> tuple[float, np.ndarray]:
+def optimal_assignment(surplus) -> Plan:
     """Exact welfare-maximising matching of jobs to workers, one job per worker at most.
 
     Problem: choose pairs (j, i), each job and each worker in at most one pair,
@@ -111,7 +113,7 @@ def optimal_assignment(surplus) -> tuple[float, np.ndarray]:
     pairs in its answer are dropped.
 
     Returns:
-        (welfare, worker): the optimal total surplus and, per job, its worker (-1: none).
+        A :class:`Plan`: the optimal total surplus and, per job, its worker (-1: none).
 
     Example:
         >>> w, worker = optimal_assignment([[5.0, 4.0], [3.0, -1.0]])
@@ -120,7 +122,12 @@ def optimal_assignment(surplus) -> tuple[float, np.ndarray]:
     """
     from scipy.optimize import linear_sum_assignment
 
-    surplus = np.array(surplus, dtype=float, ndmin=2)
+    if isinstance(surplus, (str, bytes, dict, set)) or surplus is None:
+        raise MechanismInputError("surplus must be a jobs x workers table of numbers")
+    try:
+        surplus = np.array(surplus, dtype=float, ndmin=2)
+    except (TypeError, ValueError):
+        raise MechanismInputError("surplus must be a rectangular jobs x workers table of numbers") from None
     if surplus.ndim != 2:
         raise MechanismInputError("surplus must be a two-dimensional jobs x workers array")
     if surplus.size > MAX_ASSIGNMENT_CELLS:
@@ -133,11 +140,11 @@ def optimal_assignment(surplus) -> tuple[float, np.ndarray]:
     gain = np.nan_to_num(np.maximum(surplus, 0.0), nan=0.0)
     worker = np.full(surplus.shape[0], -1, dtype=np.int64)
     if gain.size == 0:
-        return 0.0, worker
+        return Plan(0.0, worker)
     rows, cols = linear_sum_assignment(gain, maximize=True)
     keep = gain[rows, cols] > 0
     worker[rows[keep]] = cols[keep]
-    return float(gain[rows[keep], cols[keep]].sum()), worker
+    return Plan(float(gain[rows[keep], cols[keep]].sum()), worker)
 
 
 #: Largest LP (agents x resources) optimal_resource_allocation will solve.
@@ -145,7 +152,7 @@ MAX_LP_CELLS = 120_000
 LP_METHOD = "highs-ipm"
 
 
-def optimal_resource_allocation(values, need, capacity, idle_values=None, holdings=None) -> tuple[float, np.ndarray]:
+def optimal_resource_allocation(values, need, capacity, idle_values=None, holdings=None) -> Plan:
     """Exact welfare-maximising allocation of divisible resource capacity (an LP, HiGHS).
 
     Problem: agent i may use x_ir units of resource r for its job, worth values[i, r] a unit,
@@ -161,7 +168,7 @@ def optimal_resource_allocation(values, need, capacity, idle_values=None, holdin
     scipy.optimize.linprog (HiGHS interior point, then crossover to a vertex).
 
     Returns:
-        (welfare, x): the optimal total value and the (agents x resources) job allocation.
+        A :class:`Plan`: the optimal total value and the (agents x resources) job allocation.
 
     Example:
         >>> w, x = optimal_resource_allocation([[3.0, 1.0], [2.0, 2.0]], need=[1, 1], capacity=[1, 1])
@@ -171,18 +178,16 @@ def optimal_resource_allocation(values, need, capacity, idle_values=None, holdin
     from scipy.optimize import linprog
     from scipy.sparse import coo_matrix
 
-    values = np.array(values, dtype=float, ndmin=2)
-    agents, resources = values.shape
     need = as_vector("need", need)
     capacity = as_vector("capacity", capacity)
+    values = np.zeros((0, len(capacity))) if np.size(values) == 0 else as_matrix("values", values)
+    agents, resources = values.shape
     if len(need) != agents or len(capacity) != resources:
         raise MechanismInputError(f"mismatched shapes: values is {agents} x {resources}, need has {len(need)}, "
                                   f"capacity has {len(capacity)}")
-    if not np.all(np.isfinite(values)):
-        raise MechanismInputError("values must be finite numbers")
     cells = agents * resources
     if cells == 0:
-        return 0.0, np.zeros((agents, resources))
+        return Plan(0.0, np.zeros((agents, resources)))
     if cells * (1 if idle_values is None else 2) > MAX_LP_CELLS:
         raise MechanismInputError(f"instance too large for the exact LP: {agents} agents x {resources} resources")
     # x is laid out agent-major, x[i * R + r]. Row i caps agent i's units (sum over r), row
@@ -193,8 +198,8 @@ def optimal_resource_allocation(values, need, capacity, idle_values=None, holdin
     objective = -values.ravel()
     upper = np.full(cells, np.inf)
     if idle_values is not None:
-        idle = np.array(idle_values, dtype=float, ndmin=2)
-        hold = np.array(holdings, dtype=float, ndmin=2)
+        idle = as_matrix("idle_values", idle_values)
+        hold = as_matrix("holdings", holdings, allow_negative=False)
         if idle.shape != values.shape or hold.shape != values.shape:
             raise MechanismInputError("idle_values and holdings must have the shape of values")
         objective = np.concatenate([objective, -idle.ravel()])
@@ -210,4 +215,4 @@ def optimal_resource_allocation(values, need, capacity, idle_values=None, holdin
                      method=LP_METHOD)
     if not result.success:
         raise MechanismInputError(f"the allocation LP failed: {result.message}")
-    return float(-result.fun), result.x[:cells].reshape(agents, resources)
+    return Plan(float(-result.fun), result.x[:cells].reshape(agents, resources))

@@ -3,7 +3,7 @@
 import numpy as np
 
 from model.mechanisms._checks import MechanismInputError, as_vector
-from model.mechanisms.clearing import Clearing
+from model.mechanisms.clearing import Assignment, Clearing
 
 PROCUREMENT_RULES = ("first", "second")
 
@@ -36,9 +36,7 @@ def reverse_auction(asks, reserve: float = np.inf, rule: str = "second") -> Clea
         >>> reverse_auction([20.0, 18.0], reserve=19).payments.tolist()   # capped by the reserve
         [0.0, 19.0]
     """
-    asks = np.asarray(asks, dtype=float)
-    if asks.ndim != 1:
-        raise MechanismInputError("asks must be a one-dimensional sequence of numbers")
+    asks = _asks("asks", asks, ndim=1)
     offered = asks[~np.isnan(asks)]
     as_vector("asks", offered)  # finite and >= 0 where given
     reserve = _check_reserve(reserve)
@@ -73,7 +71,7 @@ def sequential_reverse_auctions(asks, reserves, rule: str = "second", available=
         available: optional mask of sellers still in the market (default: all).
 
     Returns:
-        (winner, price): per job the winning seller's index (-1 if unsold) and the price.
+        An :class:`Assignment`: per job the winning seller's index (-1 if unsold) and the price.
 
     Example:
         >>> asks = [[5.0, 3.0, 9.0], [4.0, 2.0, 8.0]]
@@ -81,7 +79,7 @@ def sequential_reverse_auctions(asks, reserves, rule: str = "second", available=
         >>> winner.tolist(), price.tolist()      # seller 1 takes job 0, so job 1 goes to seller 0
         ([1, 0], [5.0, 8.0])
     """
-    asks = np.array(asks, dtype=float, ndmin=2)
+    asks = _asks("asks", asks, ndim=2)
     reserves = as_vector("reserves", reserves)
     if asks.shape[0] != len(reserves):
         raise MechanismInputError(f"mismatched lengths: asks has {asks.shape[0]} jobs, reserves has {len(reserves)}")
@@ -94,7 +92,21 @@ def sequential_reverse_auctions(asks, reserves, rule: str = "second", available=
         if outcome.winners.size:
             winner[job], price[job] = outcome.winners[0], outcome.price
             available[outcome.winners[0]] = False
-    return winner, price
+    return Assignment(winner, price)
+
+
+def _asks(name: str, asks, ndim: int) -> np.ndarray:
+    """Asks as floats (NaN: not bidding), or a sentence naming the argument."""
+    if isinstance(asks, (str, bytes, dict, set)) or asks is None:
+        raise MechanismInputError(f"{name} must be numbers (NaN for a seller not bidding)")
+    try:
+        arr = np.array(asks, dtype=float, ndmin=ndim)
+    except (TypeError, ValueError):
+        raise MechanismInputError(f"{name} must be a {'rectangular table' if ndim == 2 else 'sequence'} of "
+                                  "numbers (NaN for a seller not bidding)") from None
+    if arr.ndim != ndim:
+        raise MechanismInputError(f"{name} must be {'two' if ndim == 2 else 'one'}-dimensional")
+    return arr
 
 
 def _check_reserve(reserve) -> float:

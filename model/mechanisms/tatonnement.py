@@ -1,26 +1,15 @@
 """Walrasian tâtonnement: prices walk toward the vector at which demand fits supply."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from model.mechanisms._checks import MechanismInputError, as_vector
-
-
-@dataclass(frozen=True)
-class TatonnementResult:
-    """Where the price walk stopped: ``prices``, the ``excess`` demand there, the number of
-    ``iterations`` and whether it ``converged`` within the tolerance."""
-
-    prices: np.ndarray
-    excess: np.ndarray
-    iterations: int
-    converged: bool
+from model.mechanisms.clearing import Equilibrium
 
 
 def tatonnement(demand: Callable[[np.ndarray], np.ndarray], supply, start=None, *, rate: float = 0.5,
-                tol: float = 0.02, max_iter: int = 500) -> TatonnementResult:
+                tol: float = 0.02, max_iter: int = 500) -> Equilibrium:
     """Raise the price of every resource in excess demand, lower it in excess supply.
 
     Rule (Walras; seed 000, "tâtonnement"): with excess demand z_r = D_r(p) - S_r,
@@ -30,7 +19,7 @@ def tatonnement(demand: Callable[[np.ndarray], np.ndarray], supply, start=None, 
     excess supply beyond it has a zero price; or after ``max_iter`` rounds.
 
     The auctioneer sees only ``demand(prices)``, the quantities agents ask for at the
-    posted prices. Under gross substitutes the continuous process converges to the
+    posted prices. Returns an :class:`Equilibrium` with the ``excess`` demand at the last prices. Under gross substitutes the continuous process converges to the
     clearing prices (Arrow, Block and Hurwicz, Econometrica 27, 1959).
 
     Example:
@@ -44,13 +33,18 @@ def tatonnement(demand: Callable[[np.ndarray], np.ndarray], supply, start=None, 
     prices = np.zeros_like(supply) if start is None else as_vector("start", start).copy()
     if len(prices) != len(supply):
         raise MechanismInputError(f"mismatched lengths: start has {len(prices)}, supply has {len(supply)}")
-    if rate <= 0 or tol < 0 or max_iter < 1:
-        raise MechanismInputError("rate must be > 0, tol >= 0 and max_iter >= 1")
+    if not (np.isfinite(rate) and rate > 0 and np.isfinite(tol) and tol >= 0 and max_iter >= 1):
+        raise MechanismInputError("rate must be > 0, tol >= 0 and max_iter >= 1 (all finite)")
+    if not callable(demand):
+        raise MechanismInputError("demand must be a function of the prices")
     for iteration in range(max_iter + 1):
-        excess = np.asarray(demand(prices), dtype=float) - supply
+        asked = np.asarray(demand(prices), dtype=float)
+        if asked.shape != supply.shape or not np.all(np.isfinite(asked)):
+            raise MechanismInputError(f"demand must return {len(supply)} finite quantities; got {asked!r:.60}")
+        excess = asked - supply
         cleared = (excess <= tol * supply) & ((excess >= -tol * supply) | (prices <= 0))
         if cleared.all() or iteration == max_iter:
-            return TatonnementResult(prices, excess, iteration, bool(cleared.all()))
+            return Equilibrium(prices, iteration, bool(cleared.all()), excess=excess)
         step = rate / np.sqrt(1.0 + iteration / 10.0)
         prices = np.maximum(0.0, prices + step * excess / supply)
     raise AssertionError("unreachable")

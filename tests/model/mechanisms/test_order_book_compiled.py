@@ -54,6 +54,8 @@ def test_no_cross_no_trade_cancel_and_depth(make):
     book.cancel(bid)
     book.cancel(bid)                                               # twice: still a no-op
     assert book.best_bid() == (3.0, 2.0) and book.depth("buy") == [(3.0, 2.0)]
+    with pytest.raises(MechanismInputError, match="never placed"):
+        book.cancel(12345)                                         # an id never issued
 
 
 @pytest.mark.parametrize("args, word", [
@@ -100,9 +102,15 @@ def test_the_compiled_book_trades_exactly_as_the_reference(stream):
     for op, *args in stream:
         if op == "submit":
             assert compiled.submit(*args) == reference.submit(*args)  # same id, same fills in order
-        elif op == "cancel":
-            compiled.cancel(args[0])
-            reference.cancel(args[0])
+        elif op == "cancel":   # both withdraw an issued id (filled or not) and refuse one never issued
+            outcomes = []
+            for book in (compiled, reference):
+                try:
+                    book.cancel(args[0])
+                    outcomes.append("ok")
+                except MechanismInputError:
+                    outcomes.append("refused")
+            assert outcomes[0] == outcomes[1]
         else:
             quote = "best_bid" if args[0] == "buy" else "best_ask"
             assert getattr(compiled, quote)() == getattr(reference, quote)()
