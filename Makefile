@@ -51,6 +51,10 @@ figures: setup browser
 	$(BIN)/catallaxy reproduce seed001-planning-vs-market --out benchmarks/figures --workers 2
 	$(BIN)/catallaxy reproduce seed002-stability --out benchmarks/figures
 	$(BIN)/catallaxy reproduce seed001-debt-trading --out benchmarks/figures --workers 2
+	$(BIN)/catallaxy reproduce learning-auctions --out benchmarks/figures --workers 2
+	$(BIN)/catallaxy reproduce learning-bne --out benchmarks/figures --workers 2
+	$(BIN)/catallaxy reproduce task-auction-collusion --out benchmarks/figures --workers 2
+	$(BIN)/catallaxy reproduce hayek-bid-learning --out benchmarks/figures --workers 2
 	$(BIN)/python -m benchmarks.dashboard
 
 clean:
