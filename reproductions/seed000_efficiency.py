@@ -2,16 +2,17 @@
 
 Each point is the mean of ``trials`` random instances (one per step of a run of
 the scenario) with a 95% Student-t confidence interval. Every run's seed is
-derived from the base seed and the point's position with numpy's SeedSequence,
+derived from the base seed and the point's value with the sweeps' SeedSequence scheme
+(:func:`experiments.grid.run_seed`),
 so the figures are identical on every machine for the same seed.
 """
 
 import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from experiments.grid import run_seed
 from experiments.runner import run
 from experiments.stats import mean_ci
 from reproductions.output import bar, save
@@ -23,11 +24,6 @@ SHADING = tuple(round(0.1 * i, 1) for i in range(10))
 #: Welfare share the (1 - 1/e, 1)-smoothness of first-price auctions guarantees
 #: (Syrgkanis and Tardos, "Composable and efficient mechanisms", STOC 2013).
 SMOOTHNESS_FLOOR = 1 - 1 / math.e
-
-
-def point_seed(seed: int, index: int) -> int:
-    """The seed of the run behind point ``index`` of a figure."""
-    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
 
 
 def _points(x_name: str, x: float, run_frame: pd.DataFrame, series: dict[str, str]) -> list[dict]:
@@ -42,9 +38,10 @@ def _points(x_name: str, x: float, run_frame: pd.DataFrame, series: dict[str, st
 def figure2(out_dir: Path, seed: int = 0, trials: int = 200, units: int = 20, progress: bool = False) -> list[Path]:
     """Efficiency of the market and the naive planner as contention n/m grows."""
     rows = []
-    for index, level in enumerate(bar(CONTENTION, "seed000-fig2", progress)):
+    for level in bar(CONTENTION, "seed000-fig2", progress):
         agents = max(1, round(level * units))
-        frame = run("efficiency", steps=trials, seed=point_seed(seed, index), units=units, agents=agents)
+        frame = run("efficiency", steps=trials, seed=run_seed(seed, {"contention": level}, 0), units=units,
+                    agents=agents)
         for row in _points("contention", level, frame,
                            {"market": "efficiency", "naive planner": "naive_efficiency"}):
             rows.append({**row, "agents": agents, "units": units})
@@ -59,8 +56,8 @@ def figure3(out_dir: Path, seed: int = 0, trials: int = 200, units: int = 20,
     """Welfare ratio of the market when bidders shade, against the smoothness floor."""
     rows = []
     agents = max(1, round(contention * units))
-    for index, shading in enumerate(bar(SHADING, "seed000-fig3", progress)):
-        frame = run("efficiency", steps=trials, seed=point_seed(seed, index), units=units,
+    for shading in bar(SHADING, "seed000-fig3", progress):
+        frame = run("efficiency", steps=trials, seed=run_seed(seed, {"shading": shading}, 0), units=units,
                     agents=agents, strategy="shade", shading=shading)
         rows += _points("shading", shading, frame, {"market": "efficiency"})
     table = pd.DataFrame(rows)

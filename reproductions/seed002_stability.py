@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from model.mechanisms.congestion import congestion_price, interior_equilibrium, stability_index
+from experiments.grid import run_seed
 from experiments.runner import run, write_table
 from reproductions.output import bar, save_figure
 
@@ -56,11 +57,11 @@ def stability(out_dir: Path, seed: int = 0, trials: int = 1, grid_k=K, grid_omeg
               steps: int = STEPS, progress: bool = False) -> list[Path]:
     """Run the grid (``trials`` seeds a point); write seed002-stability.csv and two PNGs."""
     rows = []
-    for i, k in enumerate(bar(grid_k, "seed002-stability", progress)):
-        for j, omega in enumerate(grid_omega):
-            for m, tau in enumerate(grid_tau):
+    for k in bar(grid_k, "seed002-stability", progress):
+        for omega in grid_omega:
+            for tau in grid_tau:
                 for trial in range(trials):
-                    point_seed = int(np.random.SeedSequence([seed, i, j, m, trial]).generate_state(1)[0])
+                    point_seed = run_seed(seed, {"k": k, "omega": omega, "tau": tau}, trial)
                     frame = run("resource-trading", steps=steps, seed=point_seed, **scenario(k, omega, tau))
                     share = frame["util:A"].to_numpy()[-WINDOW:] * CAPACITY / AGENTS
                     p = float(np.clip(share.mean(), 1e-3, 1 - 1e-3))

@@ -1,7 +1,6 @@
 """Scenario ``combinatorial``: package bids on indivisible goods; VCG, pay-as-bid or a clock."""
 
 import numpy as np
-import pandas as pd
 
 from agents.package_bidders import PackageBidder
 from agents.package_market import MECHANISMS, PackageMarket, amount_paid, goods_won

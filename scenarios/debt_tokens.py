@@ -171,7 +171,6 @@ shortcuts, until $D$ is back under it.
 
     # the observer ---------------------------------------------------------------------------------
     def observe(self) -> None:
-        book = self.debt
         cleared = sum(d.cleared for d in self.developers)
         spent = sum(d.cleanup_hours for d in self.developers)
         specialists_cost = sum(d.cleanup_hours * d.true_cost_per_hour() for d in self.specialists)
