@@ -40,6 +40,8 @@ class DebtMarket(mesa.Agent):
         self._desk = None   # the takers' asks in bulk (agents.developers.TakerDesk), made on first use
 
     def step(self) -> None:
+        """Move debt to whoever clears it most cheaply this step: a procurement auction per
+        tradable token, or one double auction for cleanup hours."""
         self.revenue, self.traded = 0.0, 0.0
         if self.mechanism == "auction":
             self._auctions()

@@ -63,6 +63,9 @@ class Developer(mesa.Agent):
         return serviced
 
     def step(self) -> None:
+        """Work the hours left: a specialist clears the tokens it holds, oldest first; a feature
+        agent pays down its due tokens, then ships features (each a shortcut with chance
+        ``shortcut``)."""
         model, p = self.model, self.model.scenario
         held = self.book.held_by(self.unique_id)
         if self.role == "specialist":

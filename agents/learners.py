@@ -161,9 +161,12 @@ class QLearning(_Population):
         return max(self.eps_floor, self.eps0 * math.exp(-self.decay * t))
 
     def greedy(self, states=None) -> np.ndarray:
+        """The action with the highest Q-value in each learner's state (ties: the lowest index)."""
         return self.q[self._rows, self._states(states)].argmax(axis=1)
 
     def act(self, rng, states=None) -> np.ndarray:
+        """Epsilon-greedy: explore uniformly over the whole grid with probability eps_t, else play
+        greedy (one uniform per learner)."""
         best = self.greedy(states)
         eps = self.exploration()
         u = rng.random(self.n)
@@ -174,6 +177,8 @@ class QLearning(_Population):
         return np.where(explore, uniform, best)
 
     def update(self, actions, rewards, *, states=None, next_states=None, counterfactual=None, mask=None) -> None:
+        """Q[s, a] <- (1 - alpha) Q[s, a] + alpha (r + gamma max_b Q[s', b]) for each learner (in
+        ``mask``); every action of s at once with ``counterfactual``."""
         actions, rewards, counterfactual = self._round(actions, rewards, counterfactual)
         rows = self._rows[self._mask(mask)]
         s = self._states(states)[rows]
@@ -208,17 +213,21 @@ class Hedge(_Population):
         self.log_weights = np.zeros((self.n, self.states, self.actions))
 
     def probabilities(self, states=None) -> np.ndarray:
+        """Each learner's play probabilities, proportional to exp(log weights)."""
         logs = self.log_weights[self._rows, self._states(states)]
         weights = np.exp(logs - logs.max(axis=1, keepdims=True))
         return weights / weights.sum(axis=1, keepdims=True)
 
     def greedy(self, states=None) -> np.ndarray:
+        """The action of largest weight per learner (ties: the lowest index)."""
         return self.log_weights[self._rows, self._states(states)].argmax(axis=1)
 
     def act(self, rng, states=None) -> np.ndarray:
+        """Draw each learner's action from its weights."""
         return self._sample(rng, self.probabilities(states))
 
     def update(self, actions, rewards, *, states=None, next_states=None, counterfactual=None, mask=None) -> None:
+        """Multiply every action's weight by exp(eta x its counterfactual reward) (learners in ``mask``)."""
         if counterfactual is None:
             raise ParameterError("Hedge needs counterfactual (the reward of every action this round); "
                                  "with only its own reward use EXP3")
@@ -256,17 +265,22 @@ class EXP3(_Population):
         self.log_weights = np.zeros((self.n, self.states, self.actions))
 
     def probabilities(self, states=None) -> np.ndarray:
+        """(1 - gamma) x the normalised weights + gamma / K, per learner."""
         logs = self.log_weights[self._rows, self._states(states)]
         weights = np.exp(logs - logs.max(axis=1, keepdims=True))
         return (1.0 - self.gamma) * weights / weights.sum(axis=1, keepdims=True) + self.gamma / self.actions
 
     def greedy(self, states=None) -> np.ndarray:
+        """The action of largest weight per learner (ties: the lowest index)."""
         return self.log_weights[self._rows, self._states(states)].argmax(axis=1)
 
     def act(self, rng, states=None) -> np.ndarray:
+        """Draw each learner's action from its EXP3 probabilities."""
         return self._sample(rng, self.probabilities(states))
 
     def update(self, actions, rewards, *, states=None, next_states=None, counterfactual=None, mask=None) -> None:
+        """Raise the chosen action's log weight by gamma x the importance-weighted rescaled reward
+        / K (learners in ``mask``)."""
         actions, rewards, _ = self._round(actions, rewards, None)
         mask = self._mask(mask)
         low, high = self.reward_range

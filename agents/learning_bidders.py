@@ -76,12 +76,15 @@ class LearningBidder:
 
     # the protocol -----------------------------------------------------------------------------
     def join(self) -> int:
+        """Add a member (before the first round); return its row."""
         if self.learner is not None:
             raise RuntimeError("members join before the first round")
         self._members += 1
         return self._members - 1
 
     def bid(self, value: float, bidders: int, random, member: int = 0) -> float:
+        """This member's bid this round: its grid fraction x its value (every member's action is
+        drawn at the round's first bid)."""
         if self._actions is None:
             self._begin_round()
         self._values[member] = value
@@ -95,6 +98,7 @@ class LearningBidder:
         return self.fractions[self._actions] * np.asarray(values, dtype=float)
 
     def ask(self, cost, ceiling, rng):
+        """Refused: a learning bidder buys."""
         raise TypeError(f"a {self.name} bidder learns to buy; it does not ask")
 
     def feedback(self, members, utility, price=float("nan"), highest_other=float("nan")) -> None:

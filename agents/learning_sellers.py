@@ -55,15 +55,18 @@ class LearningSeller:
         self._pending = None
 
     def join(self) -> int:
+        """Add a member (before the first round); return its row."""
         if self.learner is not None:
             raise RuntimeError("members join before the first round")
         self._members += 1
         return self._members - 1
 
     def bid(self, value, bidders, random, member: int = 0) -> float:
+        """Refused: a learning seller asks."""
         raise TypeError(f"a {self.name} seller learns its asks; it does not bid")
 
     def bids(self, values, bidders, rng):
+        """Refused: a learning seller asks."""
         raise TypeError(f"a {self.name} seller learns its asks; it does not bid")
 
     def ask(self, cost, ceiling, rng, members=None) -> np.ndarray:

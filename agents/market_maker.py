@@ -74,6 +74,8 @@ class MarketMaker(mesa.Agent):
         self._quantities.append(quantity)
 
     def step(self) -> None:
+        """Clear this step's orders with the rule, settle the payments in one all-or-nothing batch,
+        tell the traders (and learners) what they got, publish the price."""
         traders = self._traders
         bids = np.asarray(self._bids, dtype=float)
         quantities = np.asarray(self._quantities, dtype=float)

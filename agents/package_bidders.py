@@ -30,6 +30,7 @@ class PackageBidder(mesa.Agent):
 
     @property
     def accounts(self) -> tuple:
+        """Its wallets: its own, and a false name's if it is a shill."""
         return (self.account,) if self.alias is None else (self.account, self.alias)
 
     def true_value(self, bundle) -> float:
@@ -38,6 +39,7 @@ class PackageBidder(mesa.Agent):
         return max((v for b, v in self._values if set(b) <= goods), default=0.0)
 
     def truthful_bids(self) -> list:
+        """Its private values as bids (for the observer's truthful replay only)."""
         return [(self.account, bundle, value) for bundle, value in self._values]
 
     def bids(self) -> list:
@@ -55,4 +57,5 @@ class PackageBidder(mesa.Agent):
         return [(self.account, b, v * (1.0 - self.shading)) for b, v in self._values]
 
     def step(self) -> None:
+        """Submit this step's bids to the market maker."""
         self.market_maker.submit(self.bids())

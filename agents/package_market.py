@@ -40,9 +40,12 @@ class PackageMarket(mesa.Agent):
         self.n_goods, self._bids = n_goods, []
 
     def submit(self, bids) -> None:
+        """Accept a bidder's package bids for this step's clearing."""
         self._bids.extend(bids)
 
     def step(self) -> None:
+        """Clear the step's package bids with the mechanism and settle each payment from the
+        bidder's wallet to the seller's (what a wallet cannot cover is reported as unpaid)."""
         self.revenue, self.unpaid = 0.0, 0.0
         if not self._bids:
             self.outcome = None

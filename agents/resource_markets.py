@@ -52,6 +52,7 @@ class ResourceMarket(mesa.Agent):
 
     @property
     def prices(self) -> np.ndarray:
+        """The posted or last traded price of each resource."""
         return np.array([t.price for t in self.tickers.values()])
 
     def wallets(self) -> np.ndarray:
@@ -59,6 +60,7 @@ class ResourceMarket(mesa.Agent):
         return to_credits(self.model.ledger.balances[self.accounts])
 
     def step(self) -> None:
+        """Reset this step's accounts of use, idle quota and spending, then allocate."""
         self.used[:] = 0.0
         self.kept[:] = 0.0
         self.spent[:] = 0.0
@@ -67,6 +69,8 @@ class ResourceMarket(mesa.Agent):
         self.allocate()
 
     def allocate(self) -> None:
+        """Decide who gets how many units of each resource and settle the payments (each
+        mechanism's own rule)."""
         raise NotImplementedError
 
     # shared pieces --------------------------------------------------------------------------
@@ -114,6 +118,8 @@ class PostedPriceMarket(ResourceMarket):
         self.requested = np.zeros(len(self.capacity))
 
     def allocate(self) -> None:
+        """Agents request at the posted prices, the excess is rationed in a random order, fees are
+        burned, then prices move toward the congestion price."""
         prices = self.prices
         units = self.users.logit_requests(prices, self.tau, self.capacity, self.wallets())
         self.charge(self.ration(units), prices)
@@ -137,6 +143,8 @@ class TatonnementMarket(ResourceMarket):
             ticker.price = 0.0
 
     def allocate(self) -> None:
+        """Walk the prices until demand fits capacity, then sell at those prices (rationed if still
+        in excess)."""
         wallets = self.wallets()
         outcome = tatonnement(lambda p: self.users.demand(p, self.capacity, wallets).sum(axis=0), self.capacity,
                               start=self.prices, rate=self.rate, tol=self.tol, max_iter=self.max_iter)
@@ -154,6 +162,8 @@ class DensityMarket(ResourceMarket):
     cleared by value density (:func:`density_clear`) against the wallets left."""
 
     def allocate(self) -> None:
+        """Clear each resource in turn by value density, charging each winner the unit value of the
+        bid it displaced."""
         demand = self.users.demand(np.nan_to_num(self.prices, nan=0.0), self.capacity, self.wallets())
         bids, runaway = self.users.unit_bids(), self.users.runaway
         for r, name in enumerate(self.resources):
@@ -197,6 +207,8 @@ class DoubleAuctionMarket(ResourceMarket):
         self.quota = self.users.quotas(self.capacity)
 
     def allocate(self) -> None:
+        """Run ``rounds`` rounds of continuous double auction per resource on the agents' quotas,
+        then put what each holds to its job."""
         runaway = self.users.runaway
         held = self.quota.copy()
         self._cash = self.wallets()  # what agents believe they can spend, kept up to date by the fills

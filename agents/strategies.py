@@ -64,6 +64,7 @@ class Scripted:
     misreads = False
 
     def join(self) -> int:
+        """Scripted strategies keep no rows: every member is 0."""
         return 0
 
     def feedback(self, members, utility, price=float("nan"), highest_other=float("nan")) -> None:
@@ -77,9 +78,11 @@ class Truthful(Scripted):
     name = "truthful"
 
     def bid(self, value: float, bidders: int, random: Random, member: int = 0) -> float:
+        """The value itself."""
         return value
 
     def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
+        """The values themselves."""
         return np.asarray(values, dtype=float)
 
     def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator, members=None) -> np.ndarray:
@@ -95,9 +98,11 @@ class Shade(Scripted):
     name = "shade"
 
     def bid(self, value: float, bidders: int, random: Random, member: int = 0) -> float:
+        """(1 - shading) x the value."""
         return (1.0 - self.shading) * value
 
     def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
+        """(1 - shading) x each value."""
         return (1.0 - self.shading) * np.asarray(values, dtype=float)
 
     def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator, members=None) -> np.ndarray:
@@ -119,9 +124,11 @@ class BayesNash(Scripted):
     name = "bne"
 
     def bid(self, value: float, bidders: int, random: Random, member: int = 0) -> float:
+        """(n - 1) / n x the value."""
         return (bidders - 1) / bidders * value
 
     def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
+        """(n - 1) / n x each value."""
         return (bidders - 1) / bidders * np.asarray(values, dtype=float)
 
     def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator, members=None,
@@ -142,9 +149,11 @@ class ZeroIntelligence(Scripted):
     name = "zic"
 
     def bid(self, value: float, bidders: int, random: Random, member: int = 0) -> float:
+        """A uniform draw on [0, value]."""
         return random.uniform(0.0, value)
 
     def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
+        """A uniform draw on [0, value] for each value."""
         values = np.asarray(values, dtype=float)
         return rng.random(values.shape) * values
 
@@ -168,9 +177,11 @@ class Noisy(Scripted):
     misreads = True  # the agent believes the misread value (it chooses by it, too)
 
     def bid(self, value: float, bidders: int, random: Random, member: int = 0) -> float:
+        """The value times mean-one log-normal noise."""
         return value * math.exp(self.sigma * random.gauss(0.0, 1.0) - self.sigma**2 / 2)
 
     def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
+        """Each value times mean-one log-normal noise."""
         values = np.asarray(values, dtype=float)
         return values * np.exp(self.sigma * rng.standard_normal(values.shape) - self.sigma**2 / 2)
 

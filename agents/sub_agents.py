@@ -54,6 +54,7 @@ class Population(ColumnTable):
         return np.flatnonzero(self.alive & (self.condition == state))
 
     def live(self) -> np.ndarray:
+        """The rows of the living rules."""
         return np.flatnonzero(self.alive)
 
 

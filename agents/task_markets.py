@@ -48,6 +48,8 @@ class TaskMarket(mesa.Agent):
         raise NotImplementedError
 
     def step(self) -> None:
+        """Settle the tasks delivered this step, then hand out the open tasks to the free workers
+        and start their work."""
         now = self.model.steps
         self._settle(now)
         tasks, free = self.book.open.copy(), self.fleet.free(now)
@@ -96,6 +98,8 @@ class AuctionTaskMarket(TaskMarket):
         self.rule = rule
 
     def allocate(self, tasks, free):
+        """Auction the open tasks, highest reserve first, to the free workers' sealed asks (one
+        task per worker)."""
         contracts = []
         sellers = np.flatnonzero(free)
         self.sellers, self.last_auctions = sellers, []   # for the observer: the round's asks, chunk by chunk
@@ -135,6 +139,8 @@ class PlannerTaskMarket(TaskMarket):
         self.everyone = np.arange(len(fleet))
 
     def allocate(self, tasks, free):
+        """Assign at most ``capacity`` tasks, earliest deadline first, each to the cheapest able
+        free worker by declared rate (load-weighted)."""
         contracts = []
         rates = self.fleet.declared_rates()
         book = self.book
@@ -168,6 +174,8 @@ class OmniscientTaskMarket(TaskMarket):
         self.true_surplus = true_surplus
 
     def allocate(self, tasks, free):
+        """The exact welfare-maximising assignment with the true numbers, each worker paid its true
+        break-even price (capped by the reserve)."""
         sellers = np.flatnonzero(free)
         if tasks.size == 0 or sellers.size == 0:
             return []

@@ -50,6 +50,8 @@ class WorldMarket(mesa.Agent):
         self.state, self.owner, self.episode_reward = self.mdp.start, -1, 0.0
 
     def step(self) -> None:
+        """Sell the right to act in the current state to the highest wealth-capped bid, pay the
+        previous owner, act, collect the reward and charge the rent."""
         ledger, pop, state = self.model.ledger, self.population, self.state
         self.revenue, self.last_win = 0.0, None
         candidates = pop.matching(state)

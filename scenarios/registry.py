@@ -8,15 +8,18 @@ from scenarios.combinatorial import CombinatorialModel
 from scenarios.debt_tokens import DebtTokensModel
 from scenarios.efficiency import EfficiencyModel
 from scenarios.evolution import EvolutionModel
+from scenarios.harberger import HarbergerModel
 from scenarios.hayek_machine import HayekMachineModel
 from scenarios.hayek_wide import HayekWideModel
+from scenarios.public_goods import PublicGoodsModel
 from scenarios.resource_trading import ResourceTradingModel
 from scenarios.sealed_bid import SealedBidModel
 from scenarios.task_auction import TaskAuctionModel
 
 SCENARIOS: dict[str, type[MarketModel]] = {
     m.name: m for m in (SealedBidModel, EfficiencyModel, TaskAuctionModel, ResourceTradingModel, DebtTokensModel,
-                        HayekMachineModel, HayekWideModel, CombinatorialModel, EvolutionModel)
+                        HayekMachineModel, HayekWideModel, CombinatorialModel, EvolutionModel,
+                        PublicGoodsModel, HarbergerModel)
 }
 
 #: The scenario the dashboard and the demo open on.

@@ -11,8 +11,10 @@ from dashboard.panels.combinatorial import combinatorial_panels
 from dashboard.panels.debt_tokens import debt_panels
 from dashboard.panels.efficiency import efficiency_panels
 from dashboard.panels.evolution import evolution_panels
+from dashboard.panels.harberger import harberger_panels
 from dashboard.panels.hayek_machine import hayek_panels
 from dashboard.panels.hayek_wide import wide_panels
+from dashboard.panels.public_goods import public_goods_panels
 from dashboard.panels.resource_trading import resource_panels
 from dashboard.panels.sealed_bid import sealed_bid_panels
 from dashboard.panels.standard import ledger_entries, network_panel, standard_panels, trade_graph
@@ -28,6 +30,8 @@ SCENARIO_PANELS = {
     "hayek-wide": wide_panels,
     "combinatorial": combinatorial_panels,
     "evolution": evolution_panels,
+    "public-goods": public_goods_panels,
+    "harberger": harberger_panels,
 }
 
 

@@ -17,10 +17,19 @@ from model.mechanisms.combinatorial import (CombinatorialOutcome, PackageBids, c
 from model.mechanisms.congestion import congestion_price, logit_shares, smoothed_price
 from model.mechanisms.density import density_clear
 from model.mechanisms.fisher import fisher_equilibrium
+from model.mechanisms.harberger import (best_ownership, best_response, expected_owner_payoff,
+                                         first_best_value_per_health, forced_sales, harberger_tax,
+                                         maintenance_hours, payoff_per_health, truthful_tax_rate,
+                                         uniform_best_response, uniform_survival)
 from model.mechanisms.order_book import Fill, OrderBook
 from model.mechanisms.planners import (arrival_order, optimal_allocation, optimal_assignment,
                                       optimal_resource_allocation)
 from model.mechanisms.procurement import reverse_auction, sequential_reverse_auctions
+from model.mechanisms.public_goods import (PROVISION_MECHANISMS, Provision, assurance_contract, clarke_pivot,
+                                            clarke_pivot_units,
+                                            dominant_assurance_contract, dominant_assurance_expected_profit,
+                                            largest_remainder, offer_utilities, provision_optimum,
+                                            voluntary_contributions)
 from model.mechanisms.sealed_bid import first_price, second_price, uniform_price
 from model.mechanisms.tatonnement import tatonnement
 
@@ -65,4 +74,26 @@ __all__ = [
     "uniform_price",
     "vcg",
     "winner_determination",
+    "PROVISION_MECHANISMS",
+    "Provision",
+    "assurance_contract",
+    "best_ownership",
+    "best_response",
+    "clarke_pivot",
+    "clarke_pivot_units",
+    "dominant_assurance_contract",
+    "dominant_assurance_expected_profit",
+    "expected_owner_payoff",
+    "first_best_value_per_health",
+    "forced_sales",
+    "harberger_tax",
+    "largest_remainder",
+    "maintenance_hours",
+    "offer_utilities",
+    "payoff_per_health",
+    "provision_optimum",
+    "truthful_tax_rate",
+    "uniform_best_response",
+    "uniform_survival",
+    "voluntary_contributions",
 ]
