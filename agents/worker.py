@@ -205,9 +205,11 @@ class Worker(mesa.Agent):
 
     @property
     def wealth(self) -> float:
+        """Its wallet balance, in credits."""
         return to_credits(self.model.ledger.balance(self.account))
 
     def step(self) -> None:
+        """Deliver the task it finishes this step, if any."""
         if self.fleet.busy_until[self.index] == self.model.steps:
             self.fleet.deliver(self.index, self.model.book)
 
@@ -229,9 +231,10 @@ class UncertainFleet(Fleet):
         P(on time) = Phi(ln(4 S (1 - load) / h) / sigma),    h = effort / proficiency,
 
     from its proficiency and its load. Each worker knows its own chance; an overpromiser
-    (``optimism`` > 0) believes, reports and bets as if its hours were h / (1 + optimism). What others can tell about a worker's chance is the truth seen through noise
-    on the log-odds scale (:meth:`signals_about`), the only way this module lets it out besides the
-    observer's ``true_*`` methods.
+    (``optimism`` > 0) believes, reports and bets as if its hours were h / (1 + optimism). What
+    others can tell about a worker's chance is the truth seen through noise on the log-odds scale
+    (:meth:`signals_about`), the only way this module lets it out besides the observer's
+    ``true_*`` methods.
     """
 
     def __init__(self, skills, rate, proficiency, tacit: float, strategy, contract: TaskContract, rng, *,

@@ -7,10 +7,12 @@ from model.params import ParameterError
 from scenarios.combinatorial import CombinatorialModel
 from scenarios.debt_tokens import DebtTokensModel
 from scenarios.efficiency import EfficiencyModel
+from scenarios.expertise import ExpertiseModel
 from scenarios.evolution import EvolutionModel
 from scenarios.harberger import HarbergerModel
 from scenarios.hayek_machine import HayekMachineModel
 from scenarios.hayek_wide import HayekWideModel
+from scenarios.prediction_market import PredictionMarketModel
 from scenarios.public_goods import PublicGoodsModel
 from scenarios.resource_trading import ResourceTradingModel
 from scenarios.sealed_bid import SealedBidModel
@@ -19,7 +21,7 @@ from scenarios.task_auction import TaskAuctionModel
 SCENARIOS: dict[str, type[MarketModel]] = {
     m.name: m for m in (SealedBidModel, EfficiencyModel, TaskAuctionModel, ResourceTradingModel, DebtTokensModel,
                         HayekMachineModel, HayekWideModel, CombinatorialModel, EvolutionModel,
-                        PublicGoodsModel, HarbergerModel)
+                        PublicGoodsModel, HarbergerModel, PredictionMarketModel, ExpertiseModel)
 }
 
 #: The scenario the dashboard and the demo open on.

@@ -11,9 +11,11 @@ from dashboard.panels.combinatorial import combinatorial_panels
 from dashboard.panels.debt_tokens import debt_panels
 from dashboard.panels.efficiency import efficiency_panels
 from dashboard.panels.evolution import evolution_panels
+from dashboard.panels.expertise import expertise_panels
 from dashboard.panels.harberger import harberger_panels
 from dashboard.panels.hayek_machine import hayek_panels
 from dashboard.panels.hayek_wide import wide_panels
+from dashboard.panels.prediction_market import prediction_market_panels
 from dashboard.panels.public_goods import public_goods_panels
 from dashboard.panels.resource_trading import resource_panels
 from dashboard.panels.sealed_bid import sealed_bid_panels
@@ -32,6 +34,8 @@ SCENARIO_PANELS = {
     "evolution": evolution_panels,
     "public-goods": public_goods_panels,
     "harberger": harberger_panels,
+    "prediction-market": prediction_market_panels,
+    "expertise": expertise_panels,
 }
 
 

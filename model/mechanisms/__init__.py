@@ -31,6 +31,9 @@ from model.mechanisms.public_goods import (PROVISION_MECHANISMS, Provision, assu
                                             largest_remainder, offer_utilities, provision_optimum,
                                             voluntary_contributions)
 from model.mechanisms.sealed_bid import first_price, second_price, uniform_price
+from model.mechanisms.scoring_rules import (SCORING_RULES, CostRule, cpmm_cost, cpmm_prices, cpmm_trade_cost,
+                                           lmsr_cost, lmsr_max_loss, lmsr_prices, lmsr_shares_for_cost,
+                                           lmsr_shares_to_price, lmsr_trade_cost)
 from model.mechanisms.tatonnement import tatonnement
 
 
@@ -74,6 +77,17 @@ __all__ = [
     "uniform_price",
     "vcg",
     "winner_determination",
+    "SCORING_RULES",
+    "CostRule",
+    "cpmm_cost",
+    "cpmm_prices",
+    "cpmm_trade_cost",
+    "lmsr_cost",
+    "lmsr_max_loss",
+    "lmsr_prices",
+    "lmsr_shares_for_cost",
+    "lmsr_shares_to_price",
+    "lmsr_trade_cost",
     "PROVISION_MECHANISMS",
     "Provision",
     "assurance_contract",
