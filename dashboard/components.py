@@ -1,11 +1,17 @@
 """The dashboard's Solara components: a control generated from a parameter declaration, the
-step counter, one panel, the ledger table."""
+step counter, the runner's status, one panel, the ledger table.
+
+Panels and the ledger table are computed for ``steps``, the last step that completed: while a
+step runs in the background (dashboard.runner) the page keeps what it drew, and a step that
+failed half-way is never drawn.
+"""
 
 import solara
-from mesa.visualization.utils import update_counter
 
+from dashboard.classroom.countdown import Countdown
 from dashboard.live_chart import LiveChart
 from dashboard.panels import ledger_entries
+from dashboard.runner import SLOW_STEP
 
 #: Numeric parameters get a slider when their range has at most this many steps.
 SLIDER_STEPS = 1_000
@@ -31,25 +37,39 @@ def ParamControl(param, value, on_value):
 
 
 @solara.component
-def StepCounter(model):
-    update_counter.get()
-    solara.Text(f"Step {model.steps}", classes=["catallaxy-step"])
+def StepCounter(steps: int):
+    solara.Text(f"Step {steps}", classes=["catallaxy-step"])
 
 
 @solara.component
-def PanelView(model, panel):
-    """One panel, redrawn every step."""
-    update_counter.get()
-    datasets = panel.datasets(model)
-    with solara.Column(classes=["catallaxy-panel", f"step-{model.steps}"]):
-        solara.Markdown(f"**{panel.heading(model)}**")
+def RunStatus(runner, version: int):
+    """A failure (with Reset offered), or a step that is taking long (with Stop); ``version`` is the
+    runner's report count (a new one redraws this)."""
+    if runner.error:
+        solara.Error(f"{runner.error}. Step and Play are off for this model: Reset starts it again.",
+                     classes=["catallaxy-run-error"])
+        return
+    if runner.running_for() > SLOW_STEP:
+        last = f" (the last step took {runner.last_seconds:.1f} s)" if runner.last_seconds else ""
+        with solara.Row(classes=["catallaxy-running"]):
+            solara.Text(f"step {runner.good_steps + 1} is running{last}: ")
+            Countdown.element(seconds=runner.running_for(), running=True, direction=1, stamp=runner.good_steps)
+            solara.Button("Stop", on_click=runner.interrupt, text=True, classes=["catallaxy-stop"])
+
+
+@solara.component
+def PanelView(model, panel, steps: int):
+    """One panel, drawn for the last completed step."""
+    datasets, heading = solara.use_memo(lambda: (panel.datasets(model), panel.heading(model)), [model, panel, steps])
+    with solara.Column(classes=["catallaxy-panel", f"step-{steps}"]):
+        solara.Markdown(f"**{heading}**")
         LiveChart.element(spec=panel.template, datasets=datasets)
 
 
 @solara.component
-def LedgerTable(model):
-    update_counter.get()
-    table = ledger_entries(model).to_html(index=False, float_format=lambda x: f"{x:.4g}", border=0)
-    with solara.Column(classes=["catallaxy-panel", f"step-{model.steps}"]):
+def LedgerTable(model, steps: int):
+    table = solara.use_memo(lambda: ledger_entries(model).to_html(index=False, float_format=lambda x: f"{x:.4g}",
+                                                                  border=0), [model, steps])
+    with solara.Column(classes=["catallaxy-panel", f"step-{steps}"]):
         solara.Markdown("**Latest ledger entries**")
         solara.HTML(tag="div", unsafe_innerHTML=table)

@@ -6,9 +6,10 @@ from model.market import MarketModel
 from model.params import ParameterError
 from scenarios.combinatorial import CombinatorialModel
 from scenarios.debt_tokens import DebtTokensModel
+from scenarios.double_auction import DoubleAuctionModel
 from scenarios.efficiency import EfficiencyModel
-from scenarios.expertise import ExpertiseModel
 from scenarios.evolution import EvolutionModel
+from scenarios.expertise import ExpertiseModel
 from scenarios.harberger import HarbergerModel
 from scenarios.hayek_machine import HayekMachineModel
 from scenarios.hayek_wide import HayekWideModel
@@ -18,10 +19,12 @@ from scenarios.resource_trading import ResourceTradingModel
 from scenarios.sealed_bid import SealedBidModel
 from scenarios.task_auction import TaskAuctionModel
 
+#: In the order ``catallaxy list`` and the dashboard's picker show them: the classroom staples
+#: first, then the fleet's markets, seed by seed.
 SCENARIOS: dict[str, type[MarketModel]] = {
-    m.name: m for m in (SealedBidModel, EfficiencyModel, TaskAuctionModel, ResourceTradingModel, DebtTokensModel,
-                        HayekMachineModel, HayekWideModel, CombinatorialModel, EvolutionModel,
-                        PublicGoodsModel, HarbergerModel, PredictionMarketModel, ExpertiseModel)
+    m.name: m for m in (SealedBidModel, EfficiencyModel, DoubleAuctionModel, TaskAuctionModel, ResourceTradingModel,
+                        DebtTokensModel, HayekMachineModel, HayekWideModel, CombinatorialModel, PublicGoodsModel,
+                        HarbergerModel, PredictionMarketModel, ExpertiseModel, EvolutionModel)
 }
 
 #: The scenario the dashboard and the demo open on.

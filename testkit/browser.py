@@ -31,14 +31,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def dashboard_server(timeout: float = 90):
-    """Run the dashboard in a subprocess; yield its URL; stop it by PID afterwards."""
+def dashboard_server(timeout: float = 90, env: dict | None = None):
+    """Run the dashboard in a subprocess (with ``env`` added to its environment); yield its URL;
+    stop it by PID afterwards."""
     port = free_port()
     log = open(ROOT / f".solara-{port}.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "solara", "run", "app.py", "--host", "127.0.0.1", "--port", str(port),
          "--no-open", "--production"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **(env or {})},
     )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -126,3 +127,34 @@ class Dashboard:
         field = self.page.get_by_label(label, exact=True)
         field.fill(text)
         field.press("Enter")
+
+
+class Page:
+    """A page in a browser context of its own (its own cookies: a separate student's browser),
+    recording page errors, off-machine requests and every websocket frame it receives."""
+
+    def __init__(self, browser, url: str, viewport=(1200, 900)):
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.received: list[str] = []
+        self.page.on("pageerror", lambda err: self.errors.append(str(err)))
+        self.page.on("request", lambda r: None if r.url.startswith(LOOPBACK) else self.outside.append(r.url))
+        self.page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+        self.page.goto(url)
+
+    def _frame(self, payload) -> None:
+        self.received.append(payload if isinstance(payload, str) else bytes(payload).decode("utf-8", "replace"))
+
+    def click(self, label: str) -> None:
+        self.page.get_by_role("button", name=label, exact=True).click()
+
+    def fill(self, label: str, text: str) -> None:
+        self.page.get_by_label(label, exact=True).fill(text)
+
+    def text(self, selector: str) -> str:
+        return self.page.locator(selector).first.inner_text()
+
+    def close(self) -> None:
+        self.context.close()

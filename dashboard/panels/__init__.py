@@ -9,6 +9,7 @@ its own cached chart spec). Models know nothing of panels: this package reads th
 from dashboard.panels.base import Panel
 from dashboard.panels.combinatorial import combinatorial_panels
 from dashboard.panels.debt_tokens import debt_panels
+from dashboard.panels.double_auction import double_auction_panels
 from dashboard.panels.efficiency import efficiency_panels
 from dashboard.panels.evolution import evolution_panels
 from dashboard.panels.expertise import expertise_panels
@@ -25,19 +26,19 @@ from dashboard.panels.task_auction import task_auction_panels
 SCENARIO_PANELS = {
     "sealed-bid": sealed_bid_panels,
     "efficiency": efficiency_panels,
+    "double-auction": double_auction_panels,
     "task-auction": task_auction_panels,
     "resource-trading": resource_panels,
     "debt-tokens": debt_panels,
     "hayek-machine": hayek_panels,
     "hayek-wide": wide_panels,
     "combinatorial": combinatorial_panels,
-    "evolution": evolution_panels,
     "public-goods": public_goods_panels,
     "harberger": harberger_panels,
     "prediction-market": prediction_market_panels,
     "expertise": expertise_panels,
+    "evolution": evolution_panels,
 }
-
 
 def panels_for(scenario: str) -> list[Panel]:
     """Fresh panels for a scenario's page: the standard ones, its own, then the trade network."""

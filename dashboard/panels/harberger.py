@@ -23,6 +23,16 @@ def _ownership(model):
     return {"owners": owners, "values": pd.DataFrame(rows, columns=["module", "what", "credits"])}
 
 
+def _owners(model):
+    # Each chart is sent only the datasets it draws: the browser's chart refuses rows for a
+    # dataset it does not have ("Unrecognized data set").
+    return {"owners": _ownership(model)["owners"]}
+
+
+def _values(model):
+    return {"values": _ownership(model)["values"]}
+
+
 def _owners_chart():
     import altair as alt
 
@@ -50,9 +60,9 @@ def _tradeoff(model):
 def harberger_panels():
     """Ownership; assessed vs true values; the commons fund; allocation vs investment."""
     return [
-        Panel("Who owns what", _ownership, _owners_chart,
+        Panel("Who owns what", _owners, _owners_chart,
               caption=lambda m: f"{m.market.sales} sold this period at the posted price"),
-        Panel("Assessed vs true values", _ownership,
+        Panel("Assessed vs true values", _values,
               lambda: grouped_bars("values", "module:O", "module", ["assessed", "owner's value", "best value"])),
         Panel("The commons fund and sales", _fund, lambda: lines("fund", "what the tax raised and bought", "credits")),
         Panel("Allocation vs investment", _tradeoff, lambda: lines("tradeoff", "shares of the best", "share")),

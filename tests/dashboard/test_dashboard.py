@@ -30,6 +30,21 @@ def dashboard(server, browser):
     board.page.close()
 
 
+def settled_step(board, quiet: float = 1.0, timeout: float = 30.0) -> int:
+    """The step counter once it has stopped moving for ``quiet`` seconds (a loaded machine can
+    still be drawing steps that were under way when Pause was clicked)."""
+    deadline = time.monotonic() + timeout
+    last, since = board.step_count(), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = board.step_count()
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return now
+    raise AssertionError(f"the step counter was still moving {timeout:g} s after Pause")
+
+
 def panel_headings(board) -> list[str]:
     return board.page.locator(".catallaxy-panel strong").all_inner_texts()
 
@@ -71,8 +86,7 @@ def test_every_scenario_steps_plays_pauses_and_resets(dashboard, scenario):
     page.wait_for_function("() => document.querySelector('.catallaxy-step').innerText !== 'Step 3'")
     time.sleep(0.5)
     dashboard.click("❚❚")
-    time.sleep(0.5)  # a step already under way may still land
-    paused_at = dashboard.step_count()
+    paused_at = settled_step(dashboard)   # a step already under way, or a redraw queued, may still land
     time.sleep(1.0)
     assert dashboard.step_count() == paused_at > 3
 
