@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.params import ParameterError
+
 
 def reward_multiplier(quality, cost_ratio, latency, max_latency, *, alpha: float, beta: float, gamma: float,
                       penalty=0.0):
@@ -40,9 +42,10 @@ def reward_multiplier(quality, cost_ratio, latency, max_latency, *, alpha: float
 
 
 def check_weights(alpha: float, beta: float, gamma: float) -> None:
-    """Raise ValueError unless the weights are >= 0 and sum to one (to 1e-9)."""
+    """Raise ParameterError (a ValueError) unless the weights are >= 0 and sum to one (to 1e-9);
+    scenarios call it from their ``check``, so the message reaches a person as it is."""
     if min(alpha, beta, gamma) < 0 or abs(alpha + beta + gamma - 1.0) > 1e-9:
-        raise ValueError(
+        raise ParameterError(
             f"alpha + beta + gamma must equal 1, each >= 0; got {alpha:g} + {beta:g} + {gamma:g} "
             f"= {alpha + beta + gamma:g}"
         )
@@ -80,6 +83,8 @@ class TaskContract:
         return (np.asarray(latency) > deadline) | (np.asarray(quality) < self.min_quality)
 
     def multiplier(self, quality, hours, effort, latency, deadline):
+        """The share of the price a finished task is paid: seed 002's bracket (eq. 1) with C/Cmax = hours / (2 x
+        effort), Lmax = the deadline, and the penalty forfeited when the work is late or fails."""
         forfeit = self.penalty * self.failed(quality, latency, deadline)
         return reward_multiplier(quality, np.asarray(hours) / (2.0 * np.asarray(effort)), latency, deadline,
                                  alpha=self.alpha, beta=self.beta, gamma=self.gamma, penalty=forfeit)

@@ -102,10 +102,7 @@ without the evolution layer, on the same tasks.
 
     @classmethod
     def check(cls, values) -> None:
-        try:
-            check_weights(values["alpha"], values["beta"], values["gamma"])
-        except ValueError as err:
-            raise ParameterError(str(err)) from None
+        check_weights(values["alpha"], values["beta"], values["gamma"])
         reserve = values["cost_share"] * values["task_budget"]
         if values["endowment"] < reserve:
             raise ParameterError(f"endowment ({values['endowment']:g}) must cover a task's compute at most "

@@ -83,10 +83,7 @@ chosen market trades until the task closes and settles through the ledger; the o
 
     @classmethod
     def check(cls, values) -> None:
-        try:
-            check_weights(values["alpha"], values["beta"], values["gamma"])
-        except ValueError as err:
-            raise ParameterError(str(err)) from None
+        check_weights(values["alpha"], values["beta"], values["gamma"])
         if values["skills_per_worker"] > values["skills"]:
             raise ParameterError(f"skills_per_worker ({values['skills_per_worker']}) cannot exceed skills "
                                  f"({values['skills']})")
