@@ -87,6 +87,8 @@ class LicenceMarket(mesa.Agent):
         self.events = no_events()
 
     def step(self) -> None:
+        """Sell this step's licences: each agent's best order from the leaderboard (seed 002, section 7.2),
+        validated by the gate when it is on, paid (fee to the seller, royalty upstream) and hot-swapped in."""
         ledger, fleet = self.model.ledger, self.fleet
         self.events, self.sales = no_events(), 0
         self.revenue = self.royalties_paid = self.validation_spend = 0.0

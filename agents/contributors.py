@@ -25,17 +25,12 @@ import mesa
 import numpy as np
 
 from agents.learners import EXP3, Hedge, QLearning
-from model.ledger import UNITS_PER_CREDIT, to_credits
+from model.ledger import to_credits, to_units_array
 from model.mechanisms import offer_utilities
 
 CONTRIBUTION_STRATEGIES = ("truthful", "free-rider", "shade", "qlearn", "hedge", "exp3")
 LEARNING = ("qlearn", "hedge", "exp3")
 FIXED_FRACTION = {"truthful": 1.0, "free-rider": 0.0}
-
-
-def credits_to_units(credits) -> np.ndarray:
-    """Credits to whole minor units, rounding to the nearest (the ledger's ``to_units``, for arrays)."""
-    return np.rint(np.asarray(credits, dtype=float) * UNITS_PER_CREDIT).astype(np.int64)
 
 
 class Contributors:
@@ -85,7 +80,7 @@ class Contributors:
         if self.learns.any():
             self._actions = self._learner().act(self._rng)
             a[self.learns] = self.fractions[self._actions]
-        willing = credits_to_units(a * self._values)
+        willing = to_units_array(a * self._values)
         if price_units is None:
             offer = np.minimum(willing, balances)
         else:
@@ -152,6 +147,7 @@ class Contributor(mesa.Agent):
 
     @property
     def wealth(self) -> float:
+        """Its wallet balance, in credits."""
         return to_credits(self.model.ledger.balance(self.account))
 
     def step(self) -> None:

@@ -23,7 +23,10 @@ MIN_LIFE = 5
 
 
 class DebtMarket(mesa.Agent):
-    """Attributes: market "debt"; price, the mean price per hour of principal traded this
+    """The market for technical debt: each step, tradable tokens move to the developers who ask least to
+    clear them (seed 001, Market 4).
+
+    Attributes: market "debt"; price, the mean price per hour of principal traded this
     step (the last one if none); revenue, credits paid for debt this step; traded, hours."""
 
     market = "debt"
@@ -31,6 +34,8 @@ class DebtMarket(mesa.Agent):
     def __init__(self, model, mechanism: str, rule: str, strategy, book, developers: list, features: list):
         """``book``: the DebtBook; ``developers``: everyone who can take debt; ``features``: the
         feature agents, who hold the debt they create."""
+        if mechanism not in ("off", "auction", "cda"):
+            raise ValueError(f"mechanism must be off, auction or cda; got {mechanism!r}")
         super().__init__(model)
         self.book, self.developers, self.features = book, developers, features
         self.by_id = {d.unique_id: d for d in developers}

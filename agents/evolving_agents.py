@@ -32,7 +32,7 @@ import numpy as np
 
 from model.columns import ColumnTable
 from model.gold import AXES, GoldDataset
-from model.ledger import BURN, UNITS_PER_CREDIT, to_credits
+from model.ledger import BURN, to_credits, to_units_array
 from model.reward import reward_multiplier
 
 #: The six numbers of an artifact, in this order.
@@ -42,11 +42,6 @@ COST, LATENCY = 4, 5
 FLOOR = 0.05
 #: Uniforms drawn per task: one per axis, then "is long", "is adversarial".
 DRAWS = 6
-
-
-def units_of(credits) -> np.ndarray:
-    """Credits to whole micro-credits, element-wise (half to even, like model.ledger.to_units)."""
-    return np.rint(np.asarray(credits, dtype=float) * UNITS_PER_CREDIT).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -139,6 +134,8 @@ class Artifacts:
         return int(self.add(new, creator, parent, generation, change.goodhart)[0])
 
     def mark_deployed(self, ids) -> None:
+        """Record that ``ids`` were deployed, and keep the frontier: the deployed artifacts no other dominates on
+        the four axes and cost."""
         ids = np.asarray(ids, dtype=np.int64)
         self._rows.set(ids, ever_deployed=True)
         pool = np.union1d(self._frontier, ids)
@@ -173,9 +170,11 @@ class Artifacts:
         return chain
 
     def creator(self, ids) -> np.ndarray:
+        """The agent who made each artifact (-1: a first version; public record)."""
         return self._rows.creator[np.asarray(ids, dtype=np.int64)]
 
     def generation(self, ids) -> np.ndarray:
+        """How many cycles each artifact is from its first version (public record)."""
         return self._rows.generation[np.asarray(ids, dtype=np.int64)]
 
     # the observer's view ---------------------------------------------------------------------
@@ -184,6 +183,7 @@ class Artifacts:
         return self._numbers(ids)[..., :4]
 
     def true_numbers(self, ids) -> np.ndarray:
+        """All six numbers, (..., 6): the four qualities, cost and latency. Observer only."""
         return self._numbers(ids)
 
     def true_goodhart(self, ids) -> np.ndarray:
@@ -215,7 +215,7 @@ def task_amounts(artifacts: Artifacts, ids, draws, terms: RewardTerms) -> tuple[
     """Each task's compute cost and reward in micro-credits (the one computation the market
     and the observer's no-evolution baseline share, so they agree to the unit)."""
     parsed, answered, cost, latency = artifacts.deliver(ids, draws, terms)
-    return units_of(cost * terms.max_cost), units_of(terms.paid(parsed, answered, cost, latency))
+    return to_units_array(cost * terms.max_cost), to_units_array(terms.paid(parsed, answered, cost, latency))
 
 
 def no_events() -> dict[str, np.ndarray]:
@@ -261,7 +261,7 @@ class Fleet:
         self.accounts = np.asarray(accounts, dtype=np.int64)
         self.terms = terms
         self.threshold = threshold
-        self.reserve = units_of(terms.max_cost)
+        self.reserve = to_units_array(terms.max_cost)
         self.horizon = discount / (1.0 - discount)
         self.enabled = enabled
         self.cycle_gain = np.full(len(self.deployed), threshold / self.horizon)   # the prior: worth C_dev
@@ -274,7 +274,7 @@ class Fleet:
         the last published cycle price (NaN before the first sale)."""
         if not self.enabled:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        threshold = int(units_of(self.threshold))
+        threshold = int(to_units_array(self.threshold))
         ceilings = np.minimum(threshold, wallets - self.reserve - gate_fee)
         cost = last_price + to_credits(gate_fee)                   # NaN price: no evidence yet
         worth = ~(self.cycle_gain * self.horizon < cost)
@@ -332,6 +332,7 @@ class EvolvingAgent(mesa.Agent):
 
     @property
     def wealth(self) -> float:
+        """Its wallet balance, in credits."""
         return to_credits(self.model.ledger.balance(self.account))
 
 
@@ -362,13 +363,15 @@ class RewardMarket(mesa.Agent):
         self.draws = draws
 
     def step(self) -> None:
+        """Pay this step's tasks: mint T per working agent, burn each one's compute, pay the reward R of seed
+        002's eq. 1 and burn what was not paid."""
         ledger, fleet = self.model.ledger, self.fleet
         self.used = fleet.deployed.copy()
         cost, reward = task_amounts(fleet.artifacts, self.used, self.draws, self.terms)
         self.working = ledger.balances[fleet.accounts] >= cost
         workers = fleet.accounts[self.working]
         cost, reward = cost[self.working], reward[self.working]
-        budget = int(units_of(self.terms.task_budget)) * len(workers)
+        budget = int(to_units_array(self.terms.task_budget)) * len(workers)
         self.rewards = np.zeros(len(fleet), dtype=np.int64)
         self.rewards[self.working] = reward
         self.revenue = to_credits(int(reward.sum()))

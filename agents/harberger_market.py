@@ -22,15 +22,16 @@ Every amount is whole minor units; equal parts are split by
 import mesa
 import numpy as np
 
-from agents.contributors import credits_to_units
-from model.ledger import to_credits
+from model.ledger import to_credits, to_units_array
 from model.mechanisms import forced_sales, largest_remainder
 
 FUND_USES = ("maintenance", "dividend")
 
 
 class HarbergerMarket(mesa.Agent):
-    """Attributes after each period: ``owner``, ``health``, ``assessment`` (per module);
+    """The registry and market of self-assessed modules, one period a step (see the module's steps).
+
+    Attributes after each period: ``owner``, ``health``, ``assessment`` (per module);
     ``owner_hours`` and ``fund_hours`` (per module), ``tax_revenue``, ``sales``, ``sale_value``,
     ``dividend`` and ``capped`` (modules whose assessment the owner's wallet lowered); ``price``
     (ticker: mean price of this period's sales, the last one if none) and ``revenue`` (the tax)."""
@@ -70,6 +71,8 @@ class HarbergerMarket(mesa.Agent):
 
     # the period ---------------------------------------------------------------------------------
     def step(self) -> None:
+        """One period: maintenance, the Harberger tax on the assessments, forced sales to the arriving buyers,
+        then the fund spent (Posner and Weyl 2017)."""
         self._maintain()
         self._tax()
         self._sell()
@@ -80,16 +83,12 @@ class HarbergerMarket(mesa.Agent):
         return to_credits(self.model.ledger.balances[self.accounts])
 
     def _pay(self, payers, payees, units, kind: str) -> None:
-        units = np.asarray(units, dtype=np.int64)
-        keep = units > 0
-        payers = np.broadcast_to(np.asarray(payers, dtype=np.int64), units.shape)[keep]
-        payees = np.broadcast_to(np.asarray(payees, dtype=np.int64), units.shape)[keep]
-        self.model.ledger.settle_in_order(payers, payees, units[keep], market=self.market, kind=kind)
+        self.model.ledger.pay_all(payers, payees, units, market=self.market, kind=kind)
 
     def _maintain(self) -> None:
         hours = self.owners.maintenance(self.owner, self.health, self.tax_rate, self.turnover, self.hour_cost,
                                         self.efficacy, self._budgets())
-        spend = credits_to_units(hours * self.hour_cost)
+        spend = to_units_array(hours * self.hour_cost)
         spend = np.minimum(spend, self._affordable(spend))
         self._pay(self.accounts[self.owner], self.crew, spend, "maintenance")
         self.owner_hours = to_credits(spend) / self.hour_cost
@@ -111,7 +110,7 @@ class HarbergerMarket(mesa.Agent):
     def _tax(self) -> None:
         price, lowered = self.owners.assessments(self.owner, self.health, self.tax_rate, self.turnover,
                                                  self._budgets())
-        tax = credits_to_units(price * self.tax_rate)
+        tax = to_units_array(price * self.tax_rate)
         fits = np.minimum(tax, self._affordable(tax))
         if self.tax_rate > 0:   # a unit of rounding past the wallet: the assessment follows the tax paid
             price = np.where(fits < tax, to_credits(fits) / self.tax_rate, price)
@@ -132,7 +131,7 @@ class HarbergerMarket(mesa.Agent):
         self.sales, self.sale_value = 0, 0.0
         for m, j in zip(modules.tolist(), buyers.tolist()):
             seller = int(self.owner[m])
-            units = int(credits_to_units(paid[m]))
+            units = int(to_units_array(paid[m]))
             if not sold[m] or j == seller or held[j] >= self.capacity or \
                     ledger.balance(int(self.accounts[j])) < units:
                 continue

@@ -128,6 +128,7 @@ class Owners:
         return self._base[buyers, modules] * np.asarray(health, dtype=float) > np.asarray(prices, dtype=float)
 
     def bought(self, module: int, price: float) -> None:
+        """A forced sale: record what the module's new owner paid (a naive owner assesses it at that)."""
         self.paid[module] = price
 
     # the observer's view ---------------------------------------------------------------------
@@ -155,6 +156,7 @@ class ModuleOwner(mesa.Agent):
 
     @property
     def wealth(self) -> float:
+        """Its wallet balance, in credits."""
         return to_credits(self.model.ledger.balance(self.account))
 
     def step(self) -> None:

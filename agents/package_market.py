@@ -17,7 +17,9 @@ MECHANISMS = {
 
 
 class PackageMarket(mesa.Agent):
-    """Attributes, each step: outcome (a CombinatorialOutcome, or None with no bids);
+    """The seller's auctioneer of a combinatorial auction: one clearing of package bids a step.
+
+    Attributes, each step: outcome (a CombinatorialOutcome, or None with no bids);
     price, mean price per good sold (the last one if none sold); revenue, credits paid;
     unpaid, credits winners owed but could not pay; clearing_seconds, the wall time of every
     clearing (VCG's programs included), kept for the timing report, never in the rows."""
@@ -25,6 +27,8 @@ class PackageMarket(mesa.Agent):
     market = "packages"
 
     def __init__(self, model, mechanism: str, increment: float):
+        if mechanism not in MECHANISMS:
+            raise ValueError(f"mechanism must be one of {', '.join(MECHANISMS)}; got {mechanism!r}")
         super().__init__(model)
         self.clear = MECHANISMS[mechanism]
         self.increment = increment

@@ -102,6 +102,9 @@ class PublicGoodsMarket(mesa.Agent):
 
     # the round -------------------------------------------------------------------------------
     def step(self) -> None:
+        """One round: collect the offers (after escrowing the bonus for a dominant assurance contract), decide
+        and settle by the mechanism's rule, check that escrow is empty, and disclose the total and the count
+        of pledgers to the population."""
         self._clear_round()
         ledger = self.model.ledger
         if self.mechanism == "dominant-assurance":
@@ -125,11 +128,7 @@ class PublicGoodsMarket(mesa.Agent):
         self.population.feedback(self.terms, int(offers[self.took_part].sum()), self.pledgers, self.took_part)
 
     def _pay(self, payers, payees, amounts, kind: str) -> None:
-        amounts = np.asarray(amounts, dtype=np.int64)
-        keep = amounts > 0
-        payers = np.broadcast_to(np.asarray(payers, dtype=np.int64), amounts.shape)[keep]
-        payees = np.broadcast_to(np.asarray(payees, dtype=np.int64), amounts.shape)[keep]
-        self.model.ledger.settle_in_order(payers, payees, amounts[keep], market=self.market, kind=kind)
+        self.model.ledger.pay_all(payers, payees, amounts, market=self.market, kind=kind)
 
     def _record(self, provided: bool, paid_units, refund_units=0, bonus_units=0, surplus_units=0, wasted_units=0):
         self.provided = provided

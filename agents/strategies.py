@@ -82,12 +82,12 @@ class Truthful(Scripted):
         return value
 
     def bids(self, values: np.ndarray, bidders: int, rng: np.random.Generator) -> np.ndarray:
-        """The values themselves."""
-        return np.asarray(values, dtype=float)
+        """The values themselves (a copy: a participant's private values never leave as the array itself)."""
+        return np.array(values, dtype=float)
 
     def ask(self, cost: np.ndarray, ceiling: np.ndarray, rng: np.random.Generator, members=None) -> np.ndarray:
         """Ask the true cost: dominant in a procurement Vickrey auction."""
-        return np.asarray(cost, dtype=float)
+        return np.array(cost, dtype=float)   # a copy: never the private array itself
 
 
 @dataclass(frozen=True)

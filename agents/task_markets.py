@@ -94,6 +94,8 @@ class AuctionTaskMarket(TaskMarket):
     CELLS = 1 << 18
 
     def __init__(self, model, book, fleet, workers, rule: str):
+        if rule not in ("first", "second"):
+            raise ValueError(f"rule must be first or second (Vickrey); got {rule!r}")
         super().__init__(model, book, fleet, workers)
         self.rule = rule
 

@@ -27,9 +27,9 @@ import mesa
 import numpy as np
 
 from agents.artifact_registry import Registry
-from agents.evolving_agents import Artifacts, Change, Fleet, no_events, units_of
+from agents.evolving_agents import Artifacts, Change, Fleet, no_events
 from model.gold import CONTEXT, HALLUCINATION, GoldDataset, Verdict, accept, report
-from model.ledger import BURN, Transfer, to_credits
+from model.ledger import BURN, Transfer, to_credits, to_units_array
 from model.mechanisms import sequential_reverse_auctions
 
 #: Share of the gap to 1 an honest change closes at most on structure, context, anti-hallucination.
@@ -71,9 +71,11 @@ class DevOpsProvider(mesa.Agent):
         return self._cost
 
     def synthesise(self) -> Change:
+        """Step 2 of a cycle: draw the change it makes to the buyer's artifact (draw_change)."""
         return draw_change(self._rng, *self._recipe)
 
     def true_cost(self) -> float:
+        """Its cost of a cycle (observer only; its ask is the same, truthful)."""
         return self._cost
 
 
@@ -88,7 +90,7 @@ class GoldGate:
 
     def __init__(self, ledger, artifacts: Artifacts, gold: GoldDataset, context_rule: str, fee_per_case: float):
         self.ledger, self.artifacts, self.gold, self.context_rule = ledger, artifacts, gold, context_rule
-        self.fee = int(units_of(fee_per_case * 4 * gold.cases))
+        self.fee = int(to_units_array(fee_per_case * 4 * gold.cases))
         self._reports = np.zeros((0, 4), dtype=np.int64)     # by artifact id; -1: not run yet
 
     def report(self, ids) -> np.ndarray:
@@ -147,6 +149,8 @@ class UpgradeMarket(mesa.Agent):
         self.events = no_events()
 
     def step(self) -> None:
+        """Clear this step's cycle orders, highest ceiling first, one per provider, with sequential procurement
+        Vickrey auctions; settle them; run each cycle's protocol."""
         ledger, fleet = self.model.ledger, self.fleet
         self.events, self.sold, self.revenue, self.validation_spend = no_events(), 0, 0.0, 0.0
         fee = self.gate.fee if self.gate_on else 0
@@ -159,7 +163,7 @@ class UpgradeMarket(mesa.Agent):
         asks = np.array([p.ask() for p in self.providers])
         winner, price = sequential_reverse_auctions(np.tile(asks, (len(buyers), 1)), to_credits(ceilings))
         sold = np.flatnonzero(winner >= 0)
-        buyers, winner, paid = buyers[sold], winner[sold], units_of(price[sold])
+        buyers, winner, paid = buyers[sold], winner[sold], to_units_array(price[sold])
         ledger.settle(Transfer(int(fleet.accounts[b]), self.providers[w].account, int(amount), self.market, 1.0,
                                "optimisation cycle") for b, w, amount in zip(buyers, winner, paid))
         self.sold, self.revenue = len(sold), to_credits(int(paid.sum()))

@@ -20,7 +20,9 @@ from model.mdp import MDP
 
 
 class WorldMarket(mesa.Agent):
-    """Attributes:
+    """The auctioneer of the right to act in the world, one sale a step (seed 004, Algorithm 1).
+
+    Attributes:
         market: "world" (the ``price:world`` column: the last winning bid).
         state: the world's current state; ``owner`` the row of its owner (-1: the world).
         price: the last winning bid; revenue: what the last winner paid.
@@ -31,6 +33,8 @@ class WorldMarket(mesa.Agent):
 
     def __init__(self, model, mdp: MDP, population: Population, rule: str, rent: float, treasury: int,
                  on_uncovered):
+        if rule not in ("first", "second"):
+            raise ValueError(f"rule must be first or second (Vickrey); got {rule!r}")
         super().__init__(model)
         self.mdp, self.population = mdp, population
         self.rule, self.rent = rule, rent

@@ -25,6 +25,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser of every catallaxy command and its options."""
     parser = _Parser(prog="catallaxy", description="Market-based coordination of agent fleets on Mesa.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -96,12 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_list(args) -> None:
+    """catallaxy list: each scenario's name and one-line summary."""
     width = max(map(len, SCENARIOS))
     for name, model in SCENARIOS.items():
         print(f"{name:<{width}}  {model.summary}")
 
 
 def cmd_show(args) -> None:
+    """catallaxy show NAME: the scenario's parameters, defaults, allowed values and meanings."""
     model = get_scenario(args.scenario)
     print(f"{model.name}: {model.summary}\n")
     rows = [(p.name, repr(p.default), p.allowed(), p.help) for p in model.params]
@@ -109,6 +112,7 @@ def cmd_show(args) -> None:
 
 
 def cmd_run(args) -> None:
+    """catallaxy run NAME: run it, print a summary of the rows (timings on stderr), write them with --out."""
     params = dict(parse_assignment(a) for a in args.assignments)
     if args.out is not None:
         check_output_path(args.out)
@@ -123,6 +127,7 @@ def cmd_run(args) -> None:
 
 
 def cmd_sweep(args) -> int:
+    """catallaxy sweep NAME: a grid of parameters x seeds; returns the exit code (1 when some runs failed)."""
     from experiments.sweeps import MAX_RUNS, sweep  # Dask and pyarrow load only for sweeps
 
     model = get_scenario(args.scenario)
@@ -146,6 +151,7 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_summarize(args) -> None:
+    """catallaxy summarize TABLE: means and 95% intervals of a sweep's metrics, grouped by --by."""
     from experiments.summary import read_sweep, summarize_sweep
 
     table = read_sweep(args.table)
@@ -157,6 +163,8 @@ def cmd_summarize(args) -> None:
 
 
 def cmd_pareto(args) -> None:
+    """catallaxy pareto TABLE: the non-dominated points of a sweep for the objectives given, as a table and a
+    figure."""
     from experiments.pareto import front_of, pareto_points, plot_pareto
     from experiments.summary import read_sweep
     from reproductions.output import save_figure
@@ -181,6 +189,8 @@ def cmd_pareto(args) -> None:
 
 
 def cmd_agency(args) -> None:
+    """catallaxy agency NAME: economic agency against a baseline run from the same seed (experiments.agency).
+    """
     from experiments.agency import agency
 
     params = dict(parse_assignment(a) for a in args.assignments)
@@ -196,6 +206,7 @@ def cmd_agency(args) -> None:
 
 
 def cmd_reproduce(args) -> None:
+    """catallaxy reproduce NAME: run a registered reproduction and write its files under --out."""
     if args.trials is not None and args.trials < 2:
         raise ParameterError(f"--trials must be at least 2; got {args.trials}")
     if args.workers < 1:

@@ -51,6 +51,8 @@ def summarize_sweep(table: pd.DataFrame, by: list[str], metrics: list[str] | Non
 
 
 def read_sweep(path: str | Path) -> pd.DataFrame:
+    """A sweep's table from a .csv or .parquet file; a missing or unreadable file is a ParameterError naming it.
+    """
     path = Path(path)
     if not path.exists():
         raise ParameterError(f"no sweep file at {str(path)!r}")

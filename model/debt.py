@@ -38,9 +38,11 @@ class DebtBook(ColumnTable):
         return i
 
     def live(self) -> np.ndarray:
+        """The tokens with hours left (more than 1e-9), oldest first."""
         return np.flatnonzero(self.outstanding > 1e-9)
 
     def total(self) -> float:
+        """Outstanding principal hours of every live token."""
         return float(self.outstanding[self.outstanding > 1e-9].sum())
 
     def held_by(self, holders: np.ndarray | int) -> np.ndarray:

@@ -126,6 +126,7 @@ class Verdict:
 
     @property
     def accepted(self) -> np.ndarray:
+        """Whether all four of Table 1's rules hold, per candidate (seed 002, section 8)."""
         return self.structure & self.business & self.context & self.hallucination
 
 

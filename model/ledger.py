@@ -49,6 +49,20 @@ def to_units(credits: float) -> int:
     return int(round(float(credits) * UNITS_PER_CREDIT))
 
 
+def to_units_array(credits) -> np.ndarray:
+    """Credits to whole minor units element-wise (an int64 array), rounding to the nearest
+    (half to even, as numpy rounds); the array form of :func:`to_units`.
+
+    Example:
+        >>> to_units_array([0.0000004, 0.0000006, 2.5]).tolist()
+        [0, 1, 2500000]
+    """
+    credits = np.asarray(credits, dtype=float)
+    if not np.all(np.isfinite(credits)):
+        raise LedgerError("amounts must be finite numbers of credits")
+    return np.rint(credits * UNITS_PER_CREDIT).astype(np.int64)
+
+
 def to_credits(units) -> float:
     """Minor units to credits, for display and for the traders' arithmetic."""
     return units / UNITS_PER_CREDIT
@@ -220,6 +234,15 @@ class Ledger:
         columns = zip(payers.tolist(), payees.tolist(), quantities.tolist(), amounts.tolist())
         self._journal.extend((step, payer, payee, market, quantity, amount, kind)
                              for payer, payee, quantity, amount in columns)
+
+    def pay_all(self, payers, payees, amounts, *, market: str = "", kind: str = "payment") -> None:
+        """:meth:`settle_in_order` for arrays where a payer or payee may be one account for all
+        (scalars broadcast) and zero amounts are left out of the journal."""
+        amounts = np.asarray(amounts, dtype=np.int64)
+        keep = amounts > 0
+        payers = np.broadcast_to(np.asarray(payers, dtype=np.int64), amounts.shape)[keep]
+        payees = np.broadcast_to(np.asarray(payees, dtype=np.int64), amounts.shape)[keep]
+        self.settle_in_order(payers, payees, amounts[keep], market=market, kind=kind)
 
     def _check_running_balances(self, payers, payees, amounts) -> None:
         """Raise InsufficientFunds if, applying the transfers in order, a payer's balance would

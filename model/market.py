@@ -133,6 +133,8 @@ class MarketModel(mesa.Model):
 
     # the step ------------------------------------------------------------------
     def step(self) -> None:
+        """One step in the order of the design notes: environment, every participant's step, every market maker's
+        clearing, the observer, the ledger's audit, a row."""
         self.environment()
         self.traders.do("step")
         for clearer in self._clearers:
@@ -175,6 +177,7 @@ class MarketModel(mesa.Model):
 
     @property
     def efficiency(self) -> float:
+        """welfare / optimum, NaN unless the optimum is positive (model.metrics.ratio)."""
         return ratio(self.welfare, self.optimum)
 
     def trader_balances(self) -> np.ndarray:

@@ -30,10 +30,12 @@ class MDP:
 
     @property
     def states(self) -> int:
+        """The number of states."""
         return self.next_state.shape[0]
 
     @property
     def actions(self) -> int:
+        """The number of actions (the same in every state)."""
         return self.next_state.shape[1]
 
 

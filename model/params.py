@@ -45,6 +45,7 @@ class Param:
 
     @property
     def kind(self) -> type:
+        """The parameter's type: that of its default (int, float, bool or str)."""
         return type(self.default)
 
     def allowed(self) -> str:

@@ -61,10 +61,13 @@ class Regret:
         self.realised = np.zeros(n)
 
     def add(self, counterfactual: np.ndarray, realised: np.ndarray) -> None:
+        """Add one round: each participant's utility for every action of the grid (n x actions) and the utility
+        it realised (n)."""
         self.per_action += counterfactual
         self.realised += realised
 
     def regret(self) -> np.ndarray:
+        """R_i = max_a sum_t u_i(a, t) - sum_t u_i(t), per participant (>= 0 when realised is on the grid)."""
         return self.per_action.max(axis=1) - self.realised
 
 
@@ -87,10 +90,12 @@ class Agency:
         self._weight = 1.0
 
     def add(self, utility: np.ndarray, baseline: np.ndarray) -> None:
+        """Add one round: A_i += delta^t (u_i(t) - b_i(t)), t counting the rounds added so far."""
         self.agency += self._weight * (utility - baseline)
         self._weight *= self.discount
 
     def negative_share(self) -> float:
+        """The share of participants with A_i < 0, the transition's losers (NaN with none)."""
         return float((self.agency < 0).mean()) if self.agency.size else float("nan")
 
 

@@ -96,6 +96,8 @@ def per_run(table: pd.DataFrame, steps: int) -> pd.DataFrame:
 
 
 def summarize(runs: pd.DataFrame) -> pd.DataFrame:
+    """Mean and 95% t-interval (experiments.stats.mean_ci) of every metric, per gate, context rule, threshold and
+    gold size."""
     rows = []
     keys = ["gate", "context_rule", "upgrade_threshold", "gold_size"]
     for point, group in runs.groupby(keys, sort=False):
@@ -138,6 +140,8 @@ def trace_runs(trials: int, steps: int, seed: int, progress: bool) -> dict[str, 
 
 
 def plot(summary: pd.DataFrame, traces: dict, gold_table: pd.DataFrame, trials: int, steps: int):
+    """The evolution figure: true quality and reward against true surplus over time, the gate's errors by gold
+    size, and the regressions shipped with and without the gate (95% CI)."""
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(15, 8.5), dpi=100)

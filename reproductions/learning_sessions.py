@@ -44,6 +44,8 @@ class Setting:
     decay: float = 0.0002
 
     def learners(self, sessions: int) -> QLearning:
+        """Two Q-learners per session over the bid grid, with this treatment's parameters (the paper's sec. 4).
+        """
         return QLearning(2 * sessions, len(GRID), alpha=self.alpha, gamma=self.gamma, eps0=self.eps0,
                          decay=self.decay, initial_q=self.initial_q, reward_max=VALUE)
 
@@ -132,6 +134,8 @@ def outcome(acts: np.ndarray, tie: np.ndarray, table: Payoffs):
 
 
 def check_run(sessions: int, periods: int, window: int) -> None:
+    """Refuse sessions, periods or a window that are not whole numbers of at least 1, and a window longer than
+    the run."""
     for name, value in (("sessions", sessions), ("periods", periods), ("window", window)):
         if int(value) != value or value < 1:
             raise ValueError(f"{name} must be a whole number of at least 1; got {value!r}")

@@ -55,6 +55,8 @@ def debt_trading(out_dir: Path, seed: int = 0, trials: int = 20, workers: int = 
 
 
 def plot(summary: pd.DataFrame, trials: int):
+    """Seed 001's Market 4 figure: each metric against the interest rate, one line per trading mechanism (95%
+    CI)."""
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(14, 4), dpi=110)

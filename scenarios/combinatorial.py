@@ -69,10 +69,13 @@ Winner determination picks the bids maximising $\sum_j v_j x_j$ with every good 
 
     @classmethod
     def money_bound(cls, values, steps):
+        """Only the endowments are minted: one budget per bidder (a textbook case's bidders, or one per bid).
+        """
         bidders = len(TEXTBOOK[values["generator"]]) if values["generator"] in TEXTBOOK else values["bids"]
         return bidders * values["budget"], "bids x budget (every bidder's endowment)"
 
     def setup(self) -> None:
+        """The package market; bidders are created as the instances name them (see environment)."""
         p = self.scenario
         self.market = PackageMarket(self, p.mechanism, p.increment)
         self.add_market(self.market)
@@ -95,6 +98,8 @@ Winner determination picks the bids maximising $\sum_j v_j x_j$ with every good 
         return self.bidders[k]
 
     def environment(self) -> None:
+        """This step's goods and private XOR values: a textbook case or a CATS-style instance (model.cats), each
+        bidder handed its own bundles; the market opens."""
         p = self.scenario
         if p.generator in TEXTBOOK:
             self.n_goods, instance = 2, TEXTBOOK[p.generator]
@@ -115,6 +120,9 @@ Winner determination picks the bids maximising $\sum_j v_j x_j$ with every good 
         return bidder.true_value(goods_won(outcome, bidder.accounts)) - amount_paid(outcome, bidder.accounts)
 
     def observe(self) -> None:
+        """Welfare: the bidders' true values of what they won. Optimum: exact winner determination on the true
+        values (HiGHS). With a shill or a ring, also what manipulating gained them over bidding their values.
+        """
         p, outcome = self.scenario, self.market.outcome
         truthful = [bid for b in self.bidders for bid in b.truthful_bids()]
         self.ip_solves = outcome.ip_solves if outcome else 0
@@ -139,10 +147,12 @@ Winner determination picks the bids maximising $\sum_j v_j x_j$ with every good 
                 if ring else float("nan")
 
     def timings(self):
+        """Wall-clock seconds of clearing (all steps, and the slowest), for the CLI's stderr."""
         seconds = self.market.clearing_seconds
         return {"clearing, all steps": sum(seconds), "clearing, slowest step": max(seconds, default=0.0)}
 
     def extra_reporters(self):
+        """Integer programs solved, clock rounds, unsold goods, unpaid credits, the manipulators' gains."""
         return {"ip_solves": "ip_solves", "clock_rounds": "rounds",
                 "unsold": "unsold", "unpaid": lambda m: m.market.unpaid,
                 "false_name_gain": "false_name_gain", "ring_gain": "ring_gain"}

@@ -73,6 +73,8 @@ shortcuts, until $D$ is back under it.
 
     @classmethod
     def check(cls, values) -> None:
+        """Refuse hours below half of feature_hours (nothing could ship) or so many hours that an agent would
+        ship more than MAX_FEATURES_PER_STEP features a step."""
         hours, feature = values["hours"], values["feature_hours"]
         if hours < feature / 2:
             raise ParameterError(f"hours ({hours:g}) is less than half of feature_hours ({feature:g}): no feature, "
@@ -85,11 +87,14 @@ shortcuts, until $D$ is back under it.
 
     @classmethod
     def money_bound(cls, values, steps):
+        """Feature revenue is minted: at most every hour spent on shortcuts, each feature_value."""
         per_agent = values["hours"] // (values["feature_hours"] / 2)   # features a step, all fast
         return (steps * values["features"] * per_agent * values["feature_value"],
                 "features x hours / feature_hours x feature_value (feature revenue minted)")
 
     def setup(self) -> None:
+        """The debt book, feature agents (cost per hour = what an hour of features earns), specialists with
+        private efficiency U[1.5, 2.5] and cost U[0.4, 0.8] an hour, and the debt market."""
         p = self.scenario
         self.debt = DebtBook()
         opportunity = p.feature_value / p.feature_hours  # what an hour of a feature agent's work earns
@@ -109,6 +114,9 @@ shortcuts, until $D$ is back under it.
 
     # each step, before anyone works ---------------------------------------------------------------
     def environment(self) -> None:
+        """Before anyone works: each developer's hours, scaled by the codebase's health 1 / (1 + D / D0); the
+        interest serviced (the rest capitalises); a crisis paydown when debt is above the threshold (seed 001,
+        Market 4)."""
         p = self.scenario
         self.shipped_value = 0.0
         self.health = 1.0 / (1.0 + self.debt.total() / p.health_scale)
@@ -171,6 +179,8 @@ shortcuts, until $D$ is back under it.
 
     # the observer ---------------------------------------------------------------------------------
     def observe(self) -> None:
+        """Welfare: the value of features shipped minus the specialists' true cost of their cleanup hours. No
+        exact planner here: the optimum is NaN."""
         cleared = sum(d.cleared for d in self.developers)
         spent = sum(d.cleanup_hours for d in self.developers)
         specialists_cost = sum(d.cleanup_hours * d.true_cost_per_hour() for d in self.specialists)
@@ -182,10 +192,12 @@ shortcuts, until $D$ is back under it.
 
     @property
     def debt_outstanding(self) -> float:
+        """Outstanding principal hours of every live token."""
         return self.debt.total()
 
     @property
     def specialist_share(self) -> float:
+        """The share of outstanding debt the specialists hold (NaN with none)."""
         live = self.debt.live()
         total = self.debt.outstanding[live].sum()
         if total <= 0:
@@ -199,6 +211,7 @@ shortcuts, until $D$ is back under it.
         return sum(d.shipped for d in self.features) / len(self.features)
 
     def extra_reporters(self):
+        """The debt, its price and paydown cost, crises, who holds it, productivity and health."""
         return {"debt_outstanding": "debt_outstanding", "debt_paid": "debt_paid",
                 "token_price": lambda m: m.market.price, "crises": "crises", "in_crisis": "in_crisis",
                 "paydown_cost": "paydown_cost", "specialist_share": "specialist_share",

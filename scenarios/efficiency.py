@@ -56,6 +56,7 @@ smoothness floor (price of anarchy, Roughgarden 2015).
 
     @classmethod
     def check(cls, values) -> None:
+        """Refuse max_demand above units: every request must fit in the supply."""
         if values["max_demand"] > values["units"]:
             raise ParameterError(f"max_demand ({values['max_demand']}) cannot exceed units ({values['units']}): "
                                  "a request must fit in the supply, or a step can have no feasible request and "
@@ -63,9 +64,12 @@ smoothness floor (price of anarchy, Roughgarden 2015).
 
     @classmethod
     def money_bound(cls, values, steps):
+        """Only the endowments are minted: agents x budget."""
         return values["agents"] * values["budget"], "agents x budget (the endowments)"
 
     def setup(self) -> None:
+        """One market of ``units`` cleared by value density (seed 000's density_clear); requesters with their
+        strategies (shade: each its own fraction U[0, shading]) and their budgets."""
         p = self.scenario
         market = MarketMaker(
             self, "units", lambda bids, q, budgets: density_clear(bids, q, p.units, budgets=budgets)
@@ -82,6 +86,7 @@ smoothness floor (price of anarchy, Roughgarden 2015).
         self.demand = 0.0
 
     def environment(self) -> None:
+        """Each requester's private value per unit, U[0, 1], and quantity, 1..max_demand."""
         p = self.scenario
         values = self.rng.random(p.agents)
         quantities = self.rng.integers(1, p.max_demand, endpoint=True, size=p.agents)
@@ -89,6 +94,8 @@ smoothness floor (price of anarchy, Roughgarden 2015).
             agent.want(float(w), float(q))
 
     def observe(self) -> None:
+        """Welfare: the true values of the requests served. Optimum: the exact 0/1 knapsack (optimal_allocation);
+        also seed 000's naive arrival-order planner."""
         # The observer reads true values; the market maker saw bids only.
         p = self.scenario
         per_unit = np.fromiter((a.valuation for a in self.requesters), float, p.agents)
@@ -101,6 +108,7 @@ smoothness floor (price of anarchy, Roughgarden 2015).
         self.demand = float(quantities.sum())
 
     def extra_reporters(self):
+        """The arrival-order planner's welfare and efficiency, contention agents / units, total demand."""
         return {
             "naive_welfare": "naive_welfare",
             "naive_efficiency": lambda m: ratio(m.naive_welfare, m.optimum),

@@ -5,11 +5,10 @@ a registry resells validated artifacts under licence, with royalties to their cr
 import numpy as np
 
 from agents.artifact_registry import LicenceMarket, Registry
-from agents.evolving_agents import (Artifacts, EvolvingAgent, Fleet, RewardMarket, RewardTerms, task_amounts,
-                                    units_of)
+from agents.evolving_agents import Artifacts, EvolvingAgent, Fleet, RewardMarket, RewardTerms, task_amounts
 from agents.upgrade_market import DevOpsProvider, GoldGate, UpgradeMarket
 from model.gold import CONTEXT_RULES, draw_gold
-from model.ledger import to_credits
+from model.ledger import to_credits, to_units_array
 from model.market import MarketModel
 from model.params import Param, ParameterError
 from model.regret import Agency
@@ -102,6 +101,8 @@ without the evolution layer, on the same tasks.
 
     @classmethod
     def check(cls, values) -> None:
+        """Refuse weights that do not sum to 1, an endowment below a task's most compute (cost_share x
+        task_budget), and a threshold below every provider's cost."""
         check_weights(values["alpha"], values["beta"], values["gamma"])
         reserve = values["cost_share"] * values["task_budget"]
         if values["endowment"] < reserve:
@@ -115,10 +116,14 @@ without the evolution layer, on the same tasks.
 
     @classmethod
     def money_bound(cls, values, steps):
+        """Endowments and task budgets are minted: agents x (endowment + steps x task_budget)."""
         return (values["agents"] * (values["endowment"] + steps * values["task_budget"]),
                 "agents x (endowment + steps x task_budget) (wallets and task budgets minted)")
 
     def setup(self) -> None:
+        """The agents' first artifacts and wallets, the fleet, the gold gate, the registry, the providers with
+        private costs, and the three markets: the task desk, licences and upgrades (seed 002, sections 7 and
+        8); six seeded streams."""
         p, n = self.scenario, self.scenario.agents
         world, gold_rng, first, costs, synthesis, queue = (np.random.default_rng(int(s))
                                                            for s in self.rng.integers(2**63, size=6))
@@ -132,7 +137,7 @@ without the evolution layer, on the same tasks.
         self.members = [EvolvingAgent(self, i) for i in range(n)]
         accounts = np.array([a.account for a in self.members])
         for a in self.members:
-            self.ledger.mint(a.account, int(units_of(p.endowment)), kind="endowment")
+            self.ledger.mint(a.account, int(to_units_array(p.endowment)), kind="endowment")
         self.fleet = Fleet(self.artifacts, self.first, accounts, self.terms, p.upgrade_threshold, p.discount,
                            p.evolution)
         self.gate = GoldGate(self.ledger, self.artifacts, draw_gold(p.gold_size, gold_rng), p.context_rule,
@@ -153,17 +158,21 @@ without the evolution layer, on the same tasks.
         # u_i(t) = the change of agent i's wallet (participant_utilities' default); the baseline
         # is the same fleet without the evolution layer, replayed by the observer on the same
         # tasks (what evolution=false runs; tested equal to experiments.agency's side-by-side run)
-        self.baseline = np.full(n, units_of(p.endowment), dtype=np.int64)
+        self.baseline = np.full(n, to_units_array(p.endowment), dtype=np.int64)
         self._last = (self.baseline.copy(), self.baseline.copy())
         self.agency, self.utility = Agency(n, p.discount), Agency(n, p.discount)
         self.counts = dict.fromkeys(COUNTS, 0)
         self.upgrades_bought = 0
 
     def environment(self) -> None:
+        """This step's tasks: six uniforms each, from the world's own stream (common random numbers)."""
         self.desk.post(self._world.random((self.scenario.agents, 6)))
 
     # the observer ---------------------------------------------------------------------------
     def observe(self) -> None:
+        """Welfare: the true surplus of the tasks worked. Optimum: the best true surplus of every task over the
+        undominated deployed artifacts. Agency against the fleet without the evolution layer, replayed on the
+        same tasks (seed 002, section 9)."""
         desk, artifacts, terms = self.desk, self.artifacts, self.terms
         working, draws = desk.working, desk.draws[desk.working]
         self.welfare = float(artifacts.true_surplus(desk.used[working], draws, terms).sum())
@@ -203,9 +212,12 @@ without the evolution layer, on the same tasks.
         c["false_rejections"] += int((kept & ~e["deployed"] & ~regression).sum())
 
     def quality(self, axis: int) -> float:
+        """The deployed artifacts' mean true quality on one axis (observer only)."""
         return float(self.artifacts.true_quality(self.fleet.deployed)[:, axis].mean())
 
     def extra_reporters(self):
+        """True quality per axis, the paid proxy, the markets' counts and credits, the gate's counts, agency.
+        """
         reporters = {f"quality:{name}": (lambda m, i=i: m.quality(i))
                      for i, name in enumerate(("structure", "business", "context", "hallucination"))}
         reporters.update({

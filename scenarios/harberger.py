@@ -72,6 +72,8 @@ near the sale probability (Posner and Weyl 2017; Weyl and Zhang 2022).
 
     @classmethod
     def check(cls, values) -> None:
+        """Refuse more modules than agents x capacity can hold, and a table of values (agents x modules) above
+        MAX_VALUE_CELLS."""
         if values["modules"] > values["agents"] * values["capacity"]:
             raise ParameterError(f"modules ({values['modules']}) exceed agents x capacity "
                                  f"({values['agents']} x {values['capacity']}): not every module could have an owner")
@@ -81,9 +83,12 @@ near the sale probability (Posner and Weyl 2017; Weyl and Zhang 2022).
 
     @classmethod
     def money_bound(cls, values, steps):
+        """Only the endowments are minted: agents x budget."""
         return values["agents"] * values["budget"], "agents x budget (the endowments)"
 
     def setup(self) -> None:
+        """The owners' private values, their wallets, a random first owner of each module within capacity, and
+        the Harberger market."""
         p = self.scenario
         self.owners = Owners(p.agents, p.modules, p.value_high, p.strategy, p.shading, self.rng)
         self.agents_list = [ModuleOwner(self, i) for i in range(p.agents)]
@@ -101,6 +106,8 @@ near the sale probability (Posner and Weyl 2017; Weyl and Zhang 2022).
                                       "sale_chance"), float("nan"))
 
     def environment(self) -> None:
+        """Uses change (value_change), modules wear (decay), and buyers arrive: each module with chance turnover,
+        a random agent other than its owner, in a random order."""
         p, market = self.scenario, self.market
         self.owners.redraw(self.rng, p.value_change)
         market.decay(p.decay)
@@ -112,6 +119,9 @@ near the sale probability (Posner and Weyl 2017; Weyl and Zhang 2022).
 
     # the observer: true values ---------------------------------------------------------------
     def observe(self) -> None:
+        """Welfare: the holders' values of the modules. Optimum: the exact best ownership within capacity (an
+        assignment problem). Also investment against the first best, and how close assessments come to values
+        (Posner and Weyl 2017)."""
         p, market = self.scenario, self.market
         base = self.owners.true_base()
         m = np.arange(p.modules)
@@ -135,6 +145,7 @@ near the sale probability (Posner and Weyl 2017; Weyl and Zhang 2022).
             sale_chance=float(p.turnover * np.clip(1.0 - held / p.value_high, 0.0, 1.0).mean()))
 
     def extra_reporters(self):
+        """Allocative efficiency, the observer's figures, tax, sales, dividend and capped assessments."""
         reporters = {name: (lambda model, name=name: model.figures[name]) for name in self.figures}
         reporters.update({"tax_revenue": lambda model: model.market.tax_revenue,
                           "turnover": lambda model: model.market.sales,

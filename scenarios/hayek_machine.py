@@ -71,6 +71,7 @@ the optimal policy.
 
     @classmethod
     def check(cls, values) -> None:
+        """Refuse a max_episode shorter than the shortest path to the goal: no episode would end."""
         shortest = values["length"] - 1 if values["env"] == "chain" else 2 * (values["size"] - 1)
         if values["max_episode"] < shortest:
             raise ParameterError(f"max_episode ({values['max_episode']}) is shorter than the shortest path to the "
@@ -87,6 +88,8 @@ the optimal policy.
         return births * values["allowance"] + steps, "agents x allowance (minted at every birth)"
 
     def setup(self) -> None:
+        """The world (an MDP), its exact values for the observer (value iteration), the population of rules with
+        their allowances, and the world market (seed 004, Algorithm 1)."""
         p = self.scenario
         make = ENVIRONMENTS[p.env]
         self.mdp = make(p.length, step_cost=p.step_cost) if p.env == "chain" else make(p.size, step_cost=p.step_cost)
@@ -146,6 +149,9 @@ the optimal policy.
             self._birth(random_rule=True, condition=state)
 
     def environment(self) -> None:
+        """Before the sale: every rule learns its bid from its last ownership, the broke leave, newcomers are
+        born (random or mutants of the rich), the poorest retire beyond the population size, and a wandering
+        episode is cut."""
         p, pop = self.scenario, self.population
         pop.learn(p.bid_learning, self.bid_ceiling)   # each rule, from its own last profit
         live = pop.live()
@@ -165,6 +171,8 @@ the optimal policy.
 
     # the observer -------------------------------------------------------------------------------
     def observe(self) -> None:
+        """Welfare: the last finished episode's return; optimum: V*(start) by value iteration; also the return of
+        the market's greedy policy."""
         auction = self.market
         self.episode_steps += 1
         if auction.owner < 0:  # an episode just ended
@@ -199,12 +207,15 @@ the optimal policy.
 
     @property
     def live_agents(self) -> int:
+        """The number of rules alive."""
         return int(self.population.alive.sum())
 
     def trader_balances(self) -> np.ndarray:
+        """The live rules' wallet balances, in credits (the dead hold nothing)."""
         pop = self.population
         return to_credits(self.ledger.balances[pop.account[pop.live()]])
 
     def extra_reporters(self):
+        """Episode, greedy and optimal returns, the bids' gap to V*, the live rules."""
         return {name: name for name in ("episode_return", "greedy_return", "optimal_return", "bid_gap",
                                         "live_agents")}

@@ -80,6 +80,8 @@ class GoodsMarket(mesa.Agent):
         self.iterations = 0
 
     def step(self) -> None:
+        """Clear every good held in one Fisher market (seed 004, Algorithm 2): buyers' budgets and valuations in,
+        prices and allocations out; buyers pay, sellers are paid in proportion to what they offered."""
         model, p = self.model, self.model.scenario
         sellers = [a for a in model.producers if a.holdings.any()]
         supplies = sum((a.holdings for a in sellers), np.zeros(len(GOODS)))
@@ -164,6 +166,8 @@ near the value of what it becomes, $p_{raw} \approx \pi_{smith}\, p_{int}$, $p_{
 
     @classmethod
     def check(cls, values) -> None:
+        """Refuse a chain with nobody to make output (makers + generalists) or to buy raw goods (smiths +
+        generalists)."""
         if values["makers"] + values["generalists"] == 0:
             raise ParameterError("makers + generalists must be at least 1: nobody would make output, so no good "
                                  "is worth anything and the optimum is 0")
@@ -181,6 +185,8 @@ near the value of what it becomes, $p_{raw} \approx \pi_{smith}\, p_{int}$, $p_{
         return buyers * values["endowment"] + output, "miners x raw_per_miner x reward (output paid by the world)"
 
     def setup(self) -> None:
+        """The producers by role with productivities U[1 - spread/2, 1 + spread/2], their endowments, the goods
+        market, and the observer's value of a unit of each good at the best productivities."""
         p = self.scenario
         self.producers = []
         for role, count in zip(ROLES, (p.miners, p.smiths, p.makers, p.generalists)):
@@ -197,14 +203,18 @@ near the value of what it becomes, $p_{raw} \approx \pi_{smith}\, p_{int}$, $p_{
                                max(best["maker"], best["generalist"]) * p.reward])
 
     def environment(self) -> None:
+        """Nothing before the market: production happens in the producers' own step."""
         pass  # production happens in the producers' own step, after the goods market (below)
 
     def observe(self) -> None:
+        """Welfare: the output credits the producers earned this step. Optimum: every raw unit dug carried to
+        output along the most productive chain."""
         p = self.scenario
         self.welfare = sum(a.earned for a in self.traders)   # in the order they produced
         self.optimum = p.miners * p.raw_per_miner * self.value[RAW]
 
     def extra_reporters(self):
+        """The observer's value of each good and the Fisher market's iterations."""
         reporters = {f"value:{good}": (lambda m, j=j: float(m.value[j])) for j, good in enumerate(GOODS)}
         reporters["fisher_iterations"] = lambda m: m.market.iterations
         return reporters

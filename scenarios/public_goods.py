@@ -75,6 +75,7 @@ each of $n$ agents; building it is efficient iff $\sum_i v_i \ge C$. Each agent 
 
     @classmethod
     def check(cls, values) -> None:
+        """Refuse value_low above value_high, and a quorum larger than the group."""
         if values["value_low"] > values["value_high"]:
             raise ParameterError(f"value_low ({values['value_low']:g}) cannot exceed value_high "
                                  f"({values['value_high']:g})")
@@ -84,10 +85,13 @@ each of $n$ agents; building it is efficient iff $\sum_i v_i \ge C$. Each agent 
 
     @classmethod
     def money_bound(cls, values, steps):
+        """Only the endowments are minted: agents x budget + the entrepreneur's budget."""
         return (values["agents"] * values["budget"] + values["entrepreneur_budget"],
                 "agents x budget + entrepreneur_budget (the endowments)")
 
     def setup(self) -> None:
+        """The contributors (a share free_riders of them free riding), their wallets, and the public-goods market
+        with its escrow; the entrepreneur's budget under a dominant assurance contract."""
         p = self.scenario
         n = p.agents
         free = np.zeros(n, dtype=bool)
@@ -113,11 +117,15 @@ each of $n$ agents; building it is efficient iff $\sum_i v_i \ge C$. Each agent 
         self.free_riding = 0
 
     def environment(self) -> None:
+        """This round's private values, U[value_low, value_high] each."""
         p = self.scenario
         self.population.want(self.rng.uniform(p.value_low, p.value_high, p.agents))
 
     # the observer: true values --------------------------------------------------------------
     def observe(self) -> None:
+        """Welfare: sum v - C if built, 0 if not, less what was wasted. Optimum: build iff sum v >= C
+        (provision_optimum). Also free riding, and whether a misreport or not pledging would have paid (the
+        mechanism's incentives)."""
         p, market = self.scenario, self.market
         values = self.population.true_values()
         self.optimum, self.efficient_provision = provision_optimum(values, p.cost)
@@ -159,6 +167,8 @@ each of $n$ agents; building it is efficient iff $\sum_i v_i \ge C$. Each agent 
         self.dominance_violations = int((above & (gain <= 0)).sum())
 
     def extra_reporters(self):
+        """The decision and whether it was the efficient one, payments, refunds, bonuses, surplus, pledges,
+        incentives."""
         m = lambda attribute: (lambda model: getattr(model.market, attribute))
         return {"provided": lambda model: int(model.market.provided),
                 "efficient_provision": lambda model: int(model.efficient_provision), "total_value": "total_value",

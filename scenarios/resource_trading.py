@@ -114,6 +114,7 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
 
     @classmethod
     def check(cls, values) -> None:
+        """Refuse a resources list that does not parse, and values that could go below 0."""
         parse_resources(values["resources"])
         low = values["value_mean"] - values["value_spread"]
         if low < 0 or low + values["value_premium"] < 0:
@@ -122,10 +123,13 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
 
     @classmethod
     def money_bound(cls, values, steps):
+        """The treasury mints kappa x fiat_budget once a day (seed 002, section 4.3)."""
         days = -(-max(steps, 1) // values["day_length"])
         return days * values["kappa"] * values["fiat_budget"], "kappa x fiat_budget (minted each day)"
 
     def setup(self) -> None:
+        """The resources and capacities, the users' private values, their wallets, the treasury, and the exchange
+        of the chosen mechanism (each with its own random streams)."""
         p = self.scenario
         self.resource_names, self.capacity = parse_resources(p.resources)
         strategy = make_strategy(p.strategy, shading=p.shading, noise=p.noise)
@@ -152,6 +156,8 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
 
     # the treasury and the world -------------------------------------------------------------
     def environment(self) -> None:
+        """On the first step of a day the treasury mints and hands out the allowances; then this step's jobs and
+        values."""
         p = self.scenario
         if (self.steps - 1) % p.day_length == 0:
             self._fund_the_day()
@@ -172,6 +178,8 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
 
     # the observer ---------------------------------------------------------------------------
     def observe(self) -> None:
+        """Welfare: the true value of the units put to jobs (and, in a double auction, of quota kept idle).
+        Optimum: the exact LP (optimal_resource_allocation)."""
         users, market = self.users, self.market
         used = market.used
         self.welfare = float((users.true_values() * used).sum() + (users.true_idle_values() * market.kept).sum())
@@ -198,6 +206,8 @@ A **runaway** agent bids its whole budget for everything: it can spend no more t
                                            holdings=self.market.quota)[0]
 
     def extra_reporters(self):
+        """Utilisation and price volatility per resource, HHI, the runaway's spend, tatonnement's iterations.
+        """
         reporters = {}
         for r, name in enumerate(self.resource_names):
             reporters[f"util:{name}"] = lambda m, r=r: float(m.market.used[:, r].sum() / m.capacity[r])

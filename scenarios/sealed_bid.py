@@ -70,15 +70,20 @@ $A_i = \sum_t \delta^t (u_i(t) - u_i^{base}(t))$ against a baseline on the same 
 
     @classmethod
     def check(cls, values) -> None:
+        """Refuse hedge without disclosure=bids: it learns from every bid's utility, which needs the highest
+        competing bid."""
         if "hedge" in (values["strategy"], values["deviant_strategy"]) and values["disclosure"] != "bids":
             raise ParameterError("hedge learns from the utility of every bid, which needs disclosure=bids "
                                  "(the highest competing bid revealed after each round)")
 
     @classmethod
     def money_bound(cls, values, steps):
+        """Only the endowments are minted: bidders x budget."""
         return values["bidders"] * values["budget"], "bidders x budget (the endowments)"
 
     def setup(self) -> None:
+        """One auction of the chosen rule with its reserve and disclosure, the bidders (bidder 0 with the deviant
+        strategy, if any) and their endowments, regret and agency accounts."""
         p = self.scenario
         rule = RULES[p.rule]
         auction = MarketMaker(self, "item", lambda bids, quantities, budgets: rule(bids, p.reserve),
@@ -111,11 +116,14 @@ $A_i = \sum_t \delta^t (u_i(t) - u_i^{base}(t))$ against a baseline on the same 
         return make_strategy(name, shading=p.shading, noise=p.noise)
 
     def environment(self) -> None:
+        """Each bidder's private value for this step's item, i.i.d. U[0, 1]."""
         for bidder, value in zip(self.bidders, self.rng.random(len(self.bidders))):
             bidder.want(float(value))
         self._wealth = self.trader_balances()   # what caps each bid this round
 
     def observe(self) -> None:
+        """Welfare: the winner's true value; optimum: the highest value (the item should go to whoever values it
+        most); then regret and agency from the round's bids."""
         # The observer may read true valuations; the auction never does.
         values = np.fromiter((b.valuation for b in self.bidders), float, len(self.bidders))
         winners = self.markets["item"].last_clearing.winners
@@ -160,6 +168,7 @@ $A_i = \sum_t \delta^t (u_i(t) - u_i^{base}(t))$ against a baseline on the same 
                              "agency": self.agency.agency})
 
     def extra_reporters(self):
+        """The winner, regret, agency, the learners' greedy fraction and the first bidders' utilities."""
         reporters = {"winner": "winner",
                      "regret:mean": lambda m: float(m.regret.regret().mean()),
                      "regret:max": lambda m: float(m.regret.regret().max()),

@@ -97,6 +97,8 @@ knows everything (an exact assignment problem).
 
     @classmethod
     def check(cls, values) -> None:
+        """Refuse reward weights that do not sum to 1, more skills per worker than skills, learning sellers
+        without the market, and min_effort above max_effort."""
         check_weights(values["alpha"], values["beta"], values["gamma"])
         if values["skills_per_worker"] > values["skills"]:
             raise ParameterError(f"skills_per_worker ({values['skills_per_worker']}) cannot exceed skills "
@@ -120,6 +122,9 @@ knows everything (an exact assignment problem).
 
     # building ---------------------------------------------------------------------------
     def setup(self) -> None:
+        """The workers (public skills; private rates U[1, 3], log-normal proficiencies, their own random stream),
+        the task book, and the task market of the chosen mechanism; learning sellers' regret for small fleets.
+        """
         p = self.scenario
         n, k = p.workers, p.skills
         skills = np.zeros((n, k), dtype=bool)
@@ -156,6 +161,8 @@ knows everything (an exact assignment problem).
                               reward_scale=p.max_effort * VALUE_HIGH * URGENT_VALUE)
 
     def environment(self) -> None:
+        """Expire the tasks that can no longer finish on time, post this step's Poisson arrivals (their budgets
+        minted to the owner), and the urgent burst at urgent_at."""
         p, now = self.scenario, self.steps
         self.book.expire(now)
         self._post(self.rng.poisson(p.arrival_rate * p.workers), urgent=False)
@@ -180,6 +187,9 @@ knows everything (an exact assignment problem).
 
     # the observer -------------------------------------------------------------------------
     def observe(self) -> None:
+        """Welfare: the true surplus of this step's assignments (value delivered minus the workers' true costs).
+        Optimum: the exact assignment of the same open tasks to the same free workers. Also throughput,
+        latency, quality, regret."""
         book, market, now = self.book, self.market, self.steps
         self._reset_step_figures()
         assigned = market.assigned
@@ -284,6 +294,8 @@ knows everything (an exact assignment problem).
         return float((shares**2).sum(axis=1).mean())
 
     def extra_reporters(self):
+        """Throughput, backlog, latency, quality, value and cost, the urgent burst, specialisation; learners'
+        markups and regret."""
         reporters = {name: name for name in ("throughput", "backlog", "mean_latency", "quality", "value_delivered",
                                              "cost_incurred", "adapt_steps", "urgent_served", "specialization")}
         if self.fleet.strategy.learns:

@@ -305,6 +305,8 @@ def dominant_assurance_expected_profit(agents: int, pledge_probability: float, p
     n, q = as_count("agents", agents), as_scalar("pledge_probability", pledge_probability)
     if q > 1:
         raise MechanismInputError(f"pledge_probability must be at most 1; got {q:g}")
+    if 0 < q < np.finfo(float).tiny:   # a subnormal probability: scipy's binomial overflows on it; it is 0
+        q = 0.0
     k = np.arange(n + 1)
     mass = binom.pmf(k, n, q)
     won = k >= as_count("quorum", quorum)

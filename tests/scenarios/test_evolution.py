@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agents.evolving_agents import Change, Fleet, units_of
+from agents.evolving_agents import Change, Fleet
 from experiments.agency import agency
 from model.gold import HALLUCINATION, GoldDataset
 from model.params import ParameterError
+from model.ledger import to_units_array
 from scenarios.evolution import EvolutionModel
 
 CATALLAXY = Path(sys.executable).parent / "catallaxy"
@@ -113,7 +114,7 @@ def test_a_cycle_is_paid_the_second_lowest_providers_cost():
     model.step()
     costs = sorted((p.true_cost(), p.account) for p in model.upgrades.providers)
     cycle = journal(model, "optimisation cycle")
-    assert cycle.amount_units.tolist() == [int(units_of(costs[1][0]))]          # the second-lowest ask
+    assert cycle.amount_units.tolist() == [int(to_units_array(costs[1][0]))]          # the second-lowest ask
     assert cycle.payee.tolist() == [model.ledger.names[costs[0][1]]]            # won by the cheapest
 
 
@@ -126,7 +127,7 @@ def test_an_agent_learns_what_a_cycle_is_worth():
     a = int(fleet.deployed[0])
     fleet.learn_cycles(np.array([0]), np.array([a]), np.array([a]))
     assert fleet.cycle_gain[0] == pytest.approx(0.8 * 60 / 99)
-    wallet = np.array([int(units_of(100.0))])
+    wallet = np.array([int(to_units_array(100.0))])
     assert len(fleet.cycle_orders(wallet, 0, 48.0)[0]) == 1
     assert len(fleet.cycle_orders(wallet, 0, 48.1)[0]) == 0
     assert len(fleet.cycle_orders(wallet, 1_000_000, 47.0)[0]) == 1      # a price of 47 and a fee of 1
