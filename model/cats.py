@@ -25,6 +25,11 @@ starting goods and kept only if worth at least SUBSTITUTE_FLOOR of the first.
   L ~ U{1..max(1, n_goods // 8)} and a deadline; it bids on intervals of L consecutive slots
   at several start times, worth v = U[1, 100] x L when done by the deadline and v x
   deadline / end when late.
+* ``single-minded``: not a CATS family, the hard case for VCG. Each bid is its own bidder's
+  only bid, on 2-6 goods drawn uniformly (fewer if there are fewer goods), worth
+  U[1, 2] x the bundle's size: every good is worth about the same to everyone, so countless
+  packings come within a few per cent of the optimum and the linear relaxation bounds them
+  loosely, and each winner's removal is a fresh hard program.
 """
 
 import networkx as nx
@@ -166,7 +171,18 @@ def scheduling(n_goods: int, n_bids: int, rng) -> list:
     return bids[:n_bids]
 
 
-GENERATORS = {"arbitrary": arbitrary, "regions": regions, "paths": paths, "scheduling": scheduling}
+def single_minded(n_goods: int, n_bids: int, rng) -> list:
+    """Single-minded bidders (see the module docstring): the hard case for VCG."""
+    bids = []
+    for bidder in range(n_bids):
+        size = int(rng.integers(min(2, n_goods), min(6, n_goods) + 1))
+        bundle = tuple(sorted(int(g) for g in rng.choice(n_goods, size, replace=False)))
+        bids.append((bidder, bundle, round(float(rng.uniform(1.0, 2.0)) * size, 2)))
+    return bids
+
+
+GENERATORS = {"arbitrary": arbitrary, "regions": regions, "paths": paths, "scheduling": scheduling,
+              "single-minded": single_minded}
 
 
 def generate(kind: str, n_goods: int, n_bids: int, rng) -> list:

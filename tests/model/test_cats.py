@@ -46,6 +46,14 @@ def test_scheduling_bids_are_intervals_and_late_ones_worth_less():
         assert values == sorted(values, reverse=True)          # finishing later is never worth more
 
 
+def test_single_minded_bidders_bid_once_on_two_to_six_goods():
+    bids = generate("single-minded", 50, 250, np.random.default_rng(10))
+    assert [who for who, _, _ in bids] == list(range(250))          # one bid per bidder
+    for _, bundle, value in bids:
+        assert 2 <= len(bundle) <= 6 and len(set(bundle)) == len(bundle)
+        assert len(bundle) <= value <= 2 * len(bundle)               # U[1, 2] x size
+
+
 def test_vcg_does_not_depend_on_the_thread_count():
     bids = generate("arbitrary", 20, 100, np.random.default_rng(8))
     one, two = vcg(bids, 20, workers=1), vcg(bids, 20, workers=2)

@@ -115,6 +115,35 @@ def test_truthful_bidding_never_does_worse_than_a_random_misreport(seed):
         assert honest >= utility(lie) - 1e-6
 
 
+@pytest.mark.parametrize("seed", range(30))
+def test_vcg_with_many_ties_equals_exhaustive_search(seed):
+    # Whole values 1-3 per good: many allocations tie for W* and for each W(-i), the case
+    # where the model vcg re-solves may pick a different optimum from scipy's W* (its docstring).
+    rng = np.random.default_rng(400 + seed)
+    bids = [(who, bundle, float(rng.integers(1, 4) * len(bundle))) for who, bundle, _ in random_instance(rng, n_bids=12)]
+    out = vcg(bids, 6)
+    assert out.welfare == pytest.approx(exhaustive(bids, 6), abs=1e-9)
+    won = {bids[j][0]: bids[j][2] for j in out.winning_bids}
+    for who in out.payments:
+        expected = exhaustive(bids, 6, exclude=who) - (out.welfare - won[who]) if who in won else 0.0
+        assert out.payments[who] == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize("kind", ["arbitrary", "regions", "paths", "scheduling", "single-minded"])
+def test_vcg_equals_one_program_per_winner(kind):
+    # The textbook method as the reference: W(-i) from its own program (winner_determination
+    # with the bidder excluded, scipy's milp) for every winner, on CATS-style instances too
+    # big for exhaustive search.
+    from model.cats import generate
+    bids = generate(kind, 16, 60, np.random.default_rng(9))
+    out = vcg(bids, 16)
+    won = {bids[j][0]: bids[j][2] for j in out.winning_bids}
+    for who, value in won.items():
+        without = winner_determination(bids, 16, exclude=who)[0]
+        assert out.payments[who] == pytest.approx(without - (out.welfare - value), abs=1e-6)
+    assert out.ip_solves <= 1 + len(won) and out.highs_runs >= 1
+
+
 def test_vcg_solves_no_program_for_uncontested_winners():
     # Nobody else bids on A or B: each winner pays 0, and only the first program is solved.
     out = vcg([(1, {0}, 5.0), (2, {1}, 4.0), (3, {2}, 1.0), (4, {2}, 2.0)], 3)
