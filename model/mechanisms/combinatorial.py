@@ -21,10 +21,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-try:
-    from highspy import _core as highs            # HiGHS's Python bindings (without highspy's
-except ImportError:                                # callback layer, which prints a banner)
-    from scipy.optimize._highspy import _core as highs   # the same bindings, as scipy ships them
+from highspy import _core as highs   # HiGHS's bindings (not highspy's callback layer, which prints a banner)
 
 from model.mechanisms._checks import MechanismInputError, as_count, as_scalar
 
@@ -215,13 +212,15 @@ WITHOUT_OPTIONS = {"presolve": "off", "mip_rel_gap": 0.0, "mip_abs_gap": 0.0,
                    "mip_heuristic_run_feasibility_jump": False, "mip_heuristic_run_root_reduced_cost": False,
                    "mip_pool_soft_limit": 30, "mip_allow_cut_separation_at_nodes": False,
                    "mip_pscost_minreliable": 0}
-#: The options exactness rests on; the others are for speed, and an older HiGHS (scipy's
-#: copy) that lacks one of them just runs without it.
+#: The options exactness rests on (refused, they raise); the others are for speed, and a HiGHS
+#: that lacks one of them just runs without it.
 EXACT_OPTIONS = ("presolve", "mip_rel_gap", "mip_abs_gap", "mip_improving_solution_save")
 
 
 def _vcg(bids, n_goods, workers: int | None = None) -> CombinatorialOutcome:
-    """:func:`vcg`'s work. The allocation is :func:`winner_determination`'s, as it always was. While scipy solves it,
+    """:func:`vcg`'s work.
+
+    The allocation is :func:`winner_determination`'s, as it always was. While scipy solves it,
     a second thread solves the same program in a highspy model built once
     (:class:`_WinnerDetermination`) and goes on from that optimum at once: W(-i) does not
     depend on which optimal allocation was chosen, so the work is kept whatever scipy returns
