@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
@@ -91,12 +92,37 @@ def execute(run_: Run, per_step: bool = False) -> tuple[dict, pd.DataFrame | Non
         row.update(status="error", error=f"{type(err).__name__}: {err}",
                    traceback=traceback.format_exc(limit=5), seconds=time.perf_counter() - start)
         return row, None
-    numeric = frame.drop(columns="step").select_dtypes("number")
     row.update(status="ok", error="", traceback="", seconds=time.perf_counter() - start)
-    row.update({f"final:{c}": float(v) for c, v in numeric.iloc[-1].items()})
-    row.update({f"mean:{c}": float(v) for c, v in numeric.mean().items()})
+    row.update(run_summary(frame))
     steps_frame = frame.assign(run_id=run_.run_id) if per_step else None
     return row, steps_frame
+
+
+def run_summary(frame: pd.DataFrame) -> dict[str, float]:
+    """``final:<c>`` (the last step's value) and ``mean:<c>`` (over the steps, NaN skipped)
+    for every numeric column ``c`` but ``step``: the values of
+    ``numeric = frame.drop(columns="step").select_dtypes("number")``, ``numeric.iloc[-1]`` and
+    ``numeric.mean()``, bit for bit (the same sums in the same order: NaN put to 0, then
+    numpy's pairwise sum over the column, divided by the count), in a tenth of their time,
+    which for a run of a few milliseconds was a tenth of the run (benchmarks.sweeps)."""
+    finals, means = {}, {}
+    for name, dtype in frame.dtypes.items():
+        if name == "step":
+            continue
+        if not (isinstance(dtype, np.dtype) and dtype.kind in "iuf"):
+            if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+                column = frame[name]                     # nullable and other extension types
+                finals[f"final:{name}"], means[f"mean:{name}"] = float(column.iloc[-1]), float(column.mean())
+            continue
+        values = frame[name].to_numpy()
+        finals[f"final:{name}"] = float(values[-1])
+        if dtype.kind == "f":
+            present = ~np.isnan(values)
+            count = int(present.sum())
+            means[f"mean:{name}"] = float(np.where(present, values, 0.0).sum() / count) if count else float("nan")
+        else:
+            means[f"mean:{name}"] = float(values.sum(dtype=np.float64) / values.size)
+    return {**finals, **means}
 
 
 class StorageError(OSError):
@@ -208,12 +234,34 @@ TASK_SECONDS = 0.5
 TASKS_PER_THREAD = 4
 
 
+#: Dask settings for the workers a sweep starts (and for a cluster started to run sweeps;
+#: README, "Sweeps on a cluster"). A worker runs each task on a thread of its own while its
+#: event loop wakes for housekeeping: the statistical profiler samples the running thread every
+#: 10 ms (~20 % slower runs here); the loop-latency tick every 20 ms, the system monitor every
+#: 0.5 s and the memory monitor every 0.1 s each take the GIL from the run. Measured on this
+#: machine (benchmarks.sweeps): with the three at Dask's defaults a run of 50 sealed-bid steps
+#: took 8-15 % longer on a worker's task thread than the same run on its event-loop thread;
+#: at these intervals the two are equal. Slower housekeeping only delays Dask's own warnings
+#: and its dashboard's plots; a worker short of memory is still paused and restarted (the
+#: nanny's own check is untouched).
+WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+
+
+def worker_environment() -> dict[str, str]:
+    """:data:`WORKER_CONFIG` as the DASK_* environment variables ``dask worker`` reads."""
+    return {"DASK_" + key.upper().replace(".", "__").replace("-", "_"): str(value)
+            for key, value in WORKER_CONFIG.items()}
+
+
 @contextmanager
 def _executor(workers: int, scheduler: str | None):
     """None for a serial sweep; otherwise a Dask client on ``scheduler``, or on a LocalCluster
-    of ``workers`` processes, closed afterwards whatever happens. Our workers run without
-    Dask's statistical profiler, which samples the running thread every 10 ms and slowed runs
-    by ~20 % here."""
+    of ``workers`` processes with :data:`WORKER_CONFIG`, closed afterwards whatever happens."""
     if scheduler is None and workers <= 1:
         yield None
         return
@@ -226,7 +274,7 @@ def _executor(workers: int, scheduler: str | None):
             with client:
                 yield client
             return
-        with dask.config.set({"distributed.worker.profile.enabled": False}):
+        with dask.config.set(WORKER_CONFIG):
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         with cluster, Client(cluster) as client:
             yield client

@@ -194,3 +194,29 @@ def test_cli_summarize(tmp_path):
     bad = subprocess.run([str(BIN / "catallaxy"), "summarize", str(table), "--by", "bidder"],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "--by names bidder" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def pandas_summary(frame: pd.DataFrame) -> dict:
+    """The reference run_summary must equal: pandas' own last row and mean."""
+    numeric = frame.drop(columns="step").select_dtypes("number")
+    return {**{f"final:{c}": float(v) for c, v in numeric.iloc[-1].items()},
+            **{f"mean:{c}": float(v) for c, v in numeric.mean().items()}}
+
+
+def test_run_summary_equals_pandas_bit_for_bit():
+    import numpy as np
+
+    from experiments.runner import run
+    from experiments.sweeps import run_summary
+
+    rng = np.random.default_rng(0)
+    odd = pd.DataFrame({"step": range(1, 8), "x": rng.normal(size=7) * 1e6, "gap": [np.nan, 1.5, np.nan, 2.0, 0.1, 0.2, 1 / 3],
+                        "empty": np.nan, "count": rng.integers(0, 2**40, size=7), "flag": [True, False] * 3 + [True],
+                        "label": list("abcdefg")})
+    nullable = pd.DataFrame({"step": range(1, 5), "n": pd.array([1, None, 3, 5], dtype="Int64")})
+    frames = [odd, nullable] + [run(name, steps=30, seed=3) for name in ("sealed-bid", "resource-trading", "task-auction")]
+    for frame in frames:
+        got, want = run_summary(frame), pandas_summary(frame)
+        assert list(got) == list(want)                              # the same columns, in the same order
+        assert np.array_equal(np.array(list(got.values())), np.array(list(want.values())), equal_nan=True)
+        assert all(np.float64(got[k]).tobytes() == np.float64(want[k]).tobytes() for k in got if want[k] == want[k])
