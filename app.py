@@ -11,7 +11,8 @@ Three pages on one server:
   or CATALLAXY_INSTRUCTOR_TOKEN).
 * ``/join`` — a student's seat in a class session.
 
-CATALLAXY_EXTRA_SCENARIOS="module:Class,..." adds scenarios to the picker (plug-ins, tests).
+CATALLAXY_EXTRA_SCENARIOS="module:Class,..." adds scenarios to the picker (plug-ins, tests);
+CATALLAXY_DASHBOARD_PROBE=FILE writes the server side's timings to FILE (dashboard.probe).
 """
 
 import importlib
@@ -27,6 +28,11 @@ from dashboard.panels import panels_for
 from dashboard.runner import ModelRunner
 from model.params import ParameterError
 from scenarios.registry import DEFAULT_SCENARIO, SCENARIOS
+
+if os.environ.get("CATALLAXY_DASHBOARD_PROBE"):   # timings for benchmarks.dashboard --profile
+    from dashboard.probe import install
+
+    install(os.environ["CATALLAXY_DASHBOARD_PROBE"])
 
 for entry in filter(None, os.environ.get("CATALLAXY_EXTRA_SCENARIOS", "").split(",")):
     module, _, attribute = entry.strip().partition(":")

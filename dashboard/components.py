@@ -1,5 +1,6 @@
 """The dashboard's Solara components: a control generated from a parameter declaration, the
-step counter, the runner's status, one panel, the ledger table.
+step counter, the runner's status, one panel, the ledger table (each panel and the ledger one
+:class:`~dashboard.live_panel.LivePanel` widget).
 
 Panels and the ledger table are computed for ``steps``, the last step that completed: while a
 step runs in the background (dashboard.runner) the page keeps what it drew, and a step that
@@ -9,7 +10,7 @@ failed half-way is never drawn.
 import solara
 
 from dashboard.classroom.countdown import Countdown
-from dashboard.live_chart import LiveChart
+from dashboard.live_panel import LivePanel
 from dashboard.panels import ledger_entries
 from dashboard.runner import SLOW_STEP
 
@@ -59,17 +60,13 @@ def RunStatus(runner, version: int):
 
 @solara.component
 def PanelView(model, panel, steps: int):
-    """One panel, drawn for the last completed step."""
-    datasets, heading = solara.use_memo(lambda: (panel.datasets(model), panel.heading(model)), [model, panel, steps])
-    with solara.Column(classes=["catallaxy-panel", f"step-{steps}"]):
-        solara.Markdown(f"**{heading}**")
-        LiveChart.element(spec=panel.template, datasets=datasets)
+    """One panel, drawn for the last completed step: one widget, one message a step (LivePanel)."""
+    records, heading = solara.use_memo(lambda: (panel.records(model), panel.heading(model)), [model, panel, steps])
+    LivePanel.element(heading=heading, steps=steps, spec=panel.template, records=records)
 
 
 @solara.component
 def LedgerTable(model, steps: int):
     table = solara.use_memo(lambda: ledger_entries(model).to_html(index=False, float_format=lambda x: f"{x:.4g}",
                                                                   border=0), [model, steps])
-    with solara.Column(classes=["catallaxy-panel", f"step-{steps}"]):
-        solara.Markdown("**Latest ledger entries**")
-        solara.HTML(tag="div", unsafe_innerHTML=table)
+    LivePanel.element(heading="Latest ledger entries", steps=steps, html=table)

@@ -80,7 +80,10 @@ class ModelRunner:
             self._start(play=False, interval=0.0)
 
     def play(self, interval: float) -> None:
-        """Step until paused, ``interval`` seconds apart."""
+        """Step until paused: a step starts every ``interval`` seconds, or, when a step and its
+        page take longer than that, as soon as the page has been sent the last one (the page
+        always keeps up). The interval is a period, not a pause after each step: Play at
+        100 ms means ten steps a second whenever the machine can do them."""
         self._start(play=True, interval=interval)
 
     def pause(self) -> None:
@@ -118,7 +121,7 @@ class ModelRunner:
     def _run(self, interval: float) -> None:
         try:
             while True:
-                self.started = time.monotonic()
+                self.started = begun = time.monotonic()
                 slow = threading.Timer(SLOW_STEP + 0.05, self.on_change)   # a long step says so
                 slow.daemon = True
                 slow.start()
@@ -133,7 +136,7 @@ class ModelRunner:
                 self._shown.clear()
                 self.on_change()
                 self._shown.wait(timeout=10.0)
-                time.sleep(interval)
+                time.sleep(max(0.0, interval - (time.monotonic() - begun)))
         except StepInterrupted:
             if self.started is None:   # it landed between two steps: the model is whole
                 return

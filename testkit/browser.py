@@ -31,15 +31,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def dashboard_server(timeout: float = 90, env: dict | None = None):
-    """Run the dashboard in a subprocess (with ``env`` added to its environment); yield its URL;
-    stop it by PID afterwards."""
+def dashboard_server(timeout: float = 90, env: dict | None = None, root: Path | None = None):
+    """Run the dashboard in a subprocess (with ``env`` added to its environment; from ``root``, another
+    copy of the project, when given); yield its URL; stop it by PID afterwards."""
+    root = root or ROOT
     port = free_port()
     log = open(ROOT / f".solara-{port}.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "solara", "run", "app.py", "--host", "127.0.0.1", "--port", str(port),
          "--no-open", "--production"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **(env or {})},
+        cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **(env or {})},
     )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -83,8 +84,10 @@ def chromium():
 class Dashboard:
     """One browser page on the dashboard, recording page errors and off-machine requests."""
 
-    def __init__(self, browser, url: str):
+    def __init__(self, browser, url: str, init_script: str | None = None):
         self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        if init_script:   # run in the page before its own scripts (benchmarks.dashboard --profile)
+            self.page.add_init_script(init_script)
         self.errors: list[str] = []
         self.outside: list[str] = []
         self.page.on("pageerror", lambda err: self.errors.append(str(err)))
@@ -112,11 +115,41 @@ class Dashboard:
 
     def step(self) -> float:
         """Click Step; return the round trip in seconds (click -> every panel redrawn)."""
+        return self.timed_step()[0]
+
+    #: Armed before a click: records when the page receives the click (a capturing listener)
+    #: and the first animation frame in which the counter and every panel show step ``n``
+    #: (checked every frame), both by the page's own clock.
+    ARM_SEEN = """n => {
+        window.catallaxySeen = null;
+        let clicked = null;
+        document.addEventListener('click', () => { clicked = performance.now(); }, {capture: true, once: true});
+        const shown = () => {
+            const c = document.querySelector('.catallaxy-step');
+            const panels = document.querySelectorAll('.catallaxy-panel');
+            return c && c.innerText.trim() === 'Step ' + n && panels.length > 0 &&
+                document.querySelectorAll('.catallaxy-panel.step-' + n).length === panels.length;
+        };
+        const frame = now => {
+            if (clicked !== null && shown()) { window.catallaxySeen = (now - clicked) / 1e3; }
+            else { requestAnimationFrame(frame); }
+        };
+        requestAnimationFrame(frame);
+    }"""
+
+    def timed_step(self) -> tuple[float, float]:
+        """Click Step; return (the round trip as this harness sees it: Playwright's click, with
+        its checks that the button is visible and still, until its poll sees every panel
+        redrawn; the same as the page sees it: from the click event until the first animation
+        frame that shows the new step everywhere), in seconds."""
         target = self.step_count() + 1
+        self.page.evaluate(self.ARM_SEEN, target)
         start = time.perf_counter()
         self.click("Step")
         self.wait_for_step(target)
-        return time.perf_counter() - start
+        harness = time.perf_counter() - start
+        self.page.wait_for_function("() => window.catallaxySeen !== null", timeout=10_000)
+        return harness, self.page.evaluate("() => window.catallaxySeen")
 
     def choose(self, label: str, option: str) -> None:
         """Pick ``option`` in the select labelled ``label``."""

@@ -65,3 +65,33 @@ def test_play_stops_when_the_page_has_no_connection():
     connected[0] = False
     wait_until(lambda: not runner.busy, timeout=3.0)
     assert runner.error is None and not runner.playing
+
+
+def test_play_interval_is_a_period_not_a_pause_after_each_step(monkeypatch):
+    # A fake clock: each step takes 0.03 s of it and the page is shown at once, so with
+    # Play at 0.1 s the runner waits the remaining 0.07 s; a step slower than the interval
+    # (0.15 s) is followed by no wait at all. Sleeps are recorded, not slept.
+    import dashboard.runner as runner_module
+
+    clock, sleeps, durations = [0.0], [], iter([0.03, 0.03, 0.15, 0.03])
+
+    class FakeTime:
+        monotonic = staticmethod(lambda: clock[0])
+
+        @staticmethod
+        def sleep(seconds):
+            sleeps.append(round(seconds, 9))
+            clock[0] += seconds
+
+    class Timed(FaultyModel):
+        def step(self):
+            clock[0] += next(durations)
+            super().step()
+            self.running = self.steps < 4
+
+    monkeypatch.setattr(runner_module, "time", FakeTime)
+    runner = ModelRunner(Timed(rng=0), on_change=lambda: runner.shown())
+    runner.play(0.1)
+    wait_until(lambda: not runner.busy)
+    assert runner.good_steps == 4 and runner.error is None
+    assert sleeps == [0.07, 0.07, 0.0]          # after steps 1, 2 and 3; step 4 ends Play
