@@ -9,6 +9,8 @@ a Dask LocalCluster of N processes, or ``scheduler="tcp://HOST:8786"`` for a run
 """
 
 import os
+import signal
+import threading
 import time
 import traceback
 from collections import deque
@@ -274,13 +276,30 @@ def _executor(workers: int, scheduler: str | None):
             with client:
                 yield client
             return
-        with dask.config.set(WORKER_CONFIG):
+        with dask.config.set(WORKER_CONFIG), _children_ignore_ctrl_c():
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         with cluster, Client(cluster) as client:
             yield client
     except KeyboardInterrupt:
         _quiet_dask()   # one line from the CLI, not Dask's tracebacks of the connections it cuts
         raise
+
+
+@contextmanager
+def _children_ignore_ctrl_c():
+    """Start processes with SIGINT ignored. Ctrl-C in a terminal signals the whole foreground
+    process group, so the LocalCluster's nannies and workers got it too and each printed its
+    own KeyboardInterrupt traceback; a Python process started with SIGINT ignored keeps
+    ignoring it (Python's signal module documentation), and the cluster is closed from here
+    when this process stops. Only in the main thread, where signal handlers can be set."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def connect(address: str):

@@ -220,3 +220,25 @@ def test_run_summary_equals_pandas_bit_for_bit():
         assert list(got) == list(want)                              # the same columns, in the same order
         assert np.array_equal(np.array(list(got.values())), np.array(list(want.values())), equal_nan=True)
         assert all(np.float64(got[k]).tobytes() == np.float64(want[k]).tobytes() for k in got if want[k] == want[k])
+
+
+def test_ctrl_c_stops_a_local_cluster_sweep_with_one_line_and_keeps_its_runs(tmp_path):
+    # Ctrl-C in a terminal signals the whole process group: the CLI, and (before the workers
+    # were started with SIGINT ignored) every nanny and worker, each with its own traceback.
+    out = tmp_path / "s.parquet"
+    sweeper = subprocess.Popen(
+        [str(BIN / "catallaxy"), "sweep", "sealed-bid", "--grid", "bidders=2,4", "--seeds", "200", "--steps", "2000",
+         "--workers", "2", "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True)
+    parts = tmp_path / ".s.parquet.parts"
+    deadline = time.monotonic() + 60
+    while not (parts.exists() and len(list(parts.glob("part-*.parquet"))) >= 1):   # some runs stored
+        assert time.monotonic() < deadline and sweeper.poll() is None, "the sweep never stored a run"
+        time.sleep(0.2)
+    os.killpg(sweeper.pid, signal.SIGINT)
+    _, err = sweeper.communicate(timeout=60)
+    assert sweeper.returncode == 130
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert "interrupted" in err
+    finished = pd.read_parquet(list(parts.glob("part-*.parquet")))
+    assert len(finished) >= 1 and finished.run_id.is_unique           # what finished is kept for --resume
