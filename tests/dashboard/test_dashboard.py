@@ -84,10 +84,10 @@ def test_every_scenario_steps_plays_pauses_and_resets(dashboard, scenario):
 
     dashboard.click("▶")
     page.wait_for_function("() => document.querySelector('.catallaxy-step').innerText !== 'Step 3'")
-    time.sleep(0.5)
+    time.sleep(0.3)                       # Play starts a step every 100 ms
     dashboard.click("❚❚")
     paused_at = settled_step(dashboard)   # a step already under way, or a redraw queued, may still land
-    time.sleep(1.0)
+    time.sleep(0.5)                       # five Play intervals: nothing more may land
     assert dashboard.step_count() == paused_at > 3
 
     dashboard.click("Reset")
