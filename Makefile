@@ -43,6 +43,10 @@ bench: setup browser
 	$(BIN)/python -m benchmarks.dashboard
 	$(BIN)/python -m benchmarks.sweeps
 	$(BIN)/python -m benchmarks.combinatorial
+	$(BIN)/python -m benchmarks.commons
+	$(BIN)/python -m benchmarks.information
+	$(BIN)/python -m benchmarks.evolution
+	$(BIN)/python -m benchmarks.classroom
 
 # The figures the README shows, regenerated from the command line (and the dashboard's screenshot).
 figures: setup browser
