@@ -14,25 +14,14 @@ Prints:
 Every figure is the best of ``REPEATS`` timings.
 """
 
-import time
-
 import numpy as np
 
+from benchmarks.timing import best_time
 from model.mechanisms import best_ownership, clarke_pivot_units, largest_remainder
 from scenarios.harberger import HarbergerModel
 from scenarios.public_goods import PublicGoodsModel
 
-REPEATS = 3
 MECHANISMS = ("voluntary", "assurance", "dominant-assurance", "clarke")
-
-
-def best_time(work) -> float:
-    best = float("inf")
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def stepped(model, steps: int) -> float:

@@ -30,24 +30,13 @@ import numpy as np
 from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, BoltzmannWealth
 
 from testkit.reference import density_clear_reference
+from benchmarks.timing import best_time
 from model.mechanisms import density_clear
 from scenarios.debt_tokens import DebtTokensModel
 from scenarios.sealed_bid import SealedBidModel
 from scenarios.hayek_machine import HayekMachineModel
 from scenarios.resource_trading import ResourceTradingModel
 from scenarios.task_auction import TaskAuctionModel
-
-REPEATS = 3
-
-
-def best_time(work) -> float:
-    """Shortest wall time of ``REPEATS`` calls of ``work``."""
-    best = math.inf
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def random_bids(n: int, seed: int = 0):

@@ -12,24 +12,12 @@ Prints:
 Every figure is the best of ``REPEATS`` timings.
 """
 
-import time
-
 import numpy as np
 
+from benchmarks.timing import best_time
 from model.mechanisms.scoring_rules import SCORING_RULES
 from scenarios.expertise import ExpertiseModel
 from scenarios.prediction_market import PredictionMarketModel
-
-REPEATS = 3
-
-
-def best_time(work) -> float:
-    best = float("inf")
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def bench_rules() -> None:

@@ -24,21 +24,12 @@ import time
 import numpy as np
 from numba import njit
 
+from benchmarks.timing import REPEATS
 from model.mechanisms import CompiledOrderBook, OrderBook
 from model.mechanisms.order_book_compiled import trade_round
 from scenarios.resource_trading import ResourceTradingModel
 
-REPEATS = 3
 ORDERS, TRADERS = 200_000, 2_000
-
-
-def best_of(work) -> float:
-    best = float("inf")
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def order_stream(n: int = ORDERS, traders: int = TRADERS, seed: int = 0):
