@@ -53,3 +53,17 @@ def welch_p(a, b) -> float:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         return float(stats.ttest_ind(a, b, equal_var=False).pvalue)
+
+
+def group_intervals(runs: pd.DataFrame, by: list[str], metrics) -> pd.DataFrame:
+    """One row per group of ``runs`` (by the ``by`` columns, in order of appearance) and metric:
+    the group's values of ``by``, ``metric``, the mean and 95 % interval (:func:`mean_ci`) and
+    the number of runs with a value."""
+    rows = []
+    for key, group in runs.groupby(by, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        for metric in metrics:
+            mean, low, high = mean_ci(group[metric])
+            rows.append({**dict(zip(by, key)), "metric": metric, "mean": mean, "ci_low": low, "ci_high": high,
+                         "runs": int(group[metric].notna().sum())})
+    return pd.DataFrame(rows)

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.runner import write_table
-from experiments.stats import mean_ci
+from experiments.stats import group_intervals, mean_ci
 from reproductions.output import save_figure
 
 MECHANISMS = ("voluntary", "assurance", "dominant-assurance", "clarke")
@@ -87,17 +87,6 @@ def _per_run(steps: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return steps.groupby([*by, "seed"], sort=False).apply(summary, include_groups=False).reset_index()
 
 
-def _intervals(runs: pd.DataFrame, by: list[str], metrics) -> pd.DataFrame:
-    rows = []
-    for key, group in runs.groupby(by, sort=False):
-        key = key if isinstance(key, tuple) else (key,)
-        for metric in metrics:
-            mean, low, high = mean_ci(group[metric])
-            rows.append({**dict(zip(by, key)), "metric": metric, "mean": mean, "ci_low": low, "ci_high": high,
-                         "runs": int(group[metric].notna().sum())})
-    return pd.DataFrame(rows)
-
-
 def public_goods_claims(out_dir: Path, seed: int = 0, trials: int = 20, workers: int = 1, rounds: int = ROUNDS,
                         settings=None, free_rider_shares=FREE_RIDER_SHARES, dac_settings=None,
                         progress: bool = False) -> list[Path]:
@@ -129,7 +118,7 @@ def public_goods_claims(out_dir: Path, seed: int = 0, trials: int = 20, workers:
     metrics = ["provision", "efficient_provision", "efficiency", "wrong_decisions", "paid_unbuilt",
                "misreport_gain_max", "dominance_violations", "surplus_per_round", "surplus_sd", "loss_rounds",
                "paid_per_round", "bonus_per_round", "free_riders"]
-    summary = _intervals(runs, ["study", "setting", "mechanism"], metrics)
+    summary = group_intervals(runs, ["study", "setting", "mechanism"], metrics)
     # The entrepreneur's expected profit per round, closed form: truthful pledgers pledge iff v >= p.
     n, cost, markup, bonus = 10, 40.0, 0.2, 0.5
     predicted = []
@@ -229,7 +218,7 @@ def harberger_tradeoff(out_dir: Path, seed: int = 0, trials: int = 8, workers: i
     runs["sales_per_module"] /= get_scenario("harberger").defaults()["modules"]
     metrics = ["allocative_efficiency", "top_holder_share", "investment_ratio", "net_welfare", "health",
                "sales_per_module", "sale_chance", "assessment_ratio", "tax_revenue", "capped"]
-    summary = pd.concat([_intervals(runs, ["turnover", "tax_rate"], metrics), paired_differences(runs)],
+    summary = pd.concat([group_intervals(runs, ["turnover", "tax_rate"], metrics), paired_differences(runs)],
                         ignore_index=True)
     out_dir = Path(out_dir)
     paths = [write_table(runs, out_dir / "harberger-tradeoff-runs.csv"),

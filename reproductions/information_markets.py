@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.runner import write_table
-from experiments.stats import mean_ci
+from experiments.stats import group_intervals, mean_ci
 from reproductions.output import save_figure
 
 STEPS = 200
@@ -46,17 +46,6 @@ def _sweep(scenario, grid, trials, steps, seed, workers, progress, paired=(), **
     if (table.status != "ok").any():
         raise RuntimeError(f"a {scenario} run failed: {table.error[table.status != 'ok'].iloc[0]}")
     return table
-
-
-def _summary(runs: pd.DataFrame, by: list[str], metrics: list[str]) -> pd.DataFrame:
-    rows = []
-    for key, group in runs.groupby(by, sort=False):
-        key = key if isinstance(key, tuple) else (key,)
-        for metric in metrics:
-            mean, low, high = mean_ci(group[metric])
-            rows.append({**dict(zip(by, key)), "metric": metric, "mean": mean, "ci_low": low, "ci_high": high,
-                         "runs": int(group[metric].notna().sum())})
-    return pd.DataFrame(rows)
 
 
 def _paired(runs, by, variant, base, against, metrics):
@@ -90,9 +79,9 @@ def prediction_market(out_dir: Path, seed: int = 0, trials: int = 20, workers: i
                "overpromiser_wins", "profit_overpromisers", "profit_honest", "loss_ratio_mean", "loss_ratio_max",
                "subsidy"]
     summary = pd.concat([
-        _summary(runs[runs.study == "forecast"], ["study", "overpromisers", "forecast"], metrics),
-        _summary(runs[runs.study == "liquidity"], ["study", "liquidity"], metrics),
-        _summary(runs[runs.study == "rule"], ["study", "market_maker", "betting"], metrics),
+        group_intervals(runs[runs.study == "forecast"], ["study", "overpromisers", "forecast"], metrics),
+        group_intervals(runs[runs.study == "liquidity"], ["study", "liquidity"], metrics),
+        group_intervals(runs[runs.study == "rule"], ["study", "market_maker", "betting"], metrics),
         _paired(runs[runs.study == "forecast"], "overpromisers", "forecast", "market", ["none", "claims", "truth"],
                 ["brier", "welfare", "on_time_rate"]).assign(study="paired"),
     ], ignore_index=True)
@@ -232,7 +221,7 @@ def expertise(out_dir: Path, seed: int = 0, trials: int = 20, workers: int = 1, 
     runs = pd.concat(runs, ignore_index=True)
     metrics = ["efficiency", "welfare", "realized_welfare", "rank_correlation_late", "high_quality_share",
                "high_quality_share_late", "mean_quality_final", "exits", "ring_share"]
-    summary = _summary(runs, ["variant"], metrics)
+    summary = group_intervals(runs, ["variant"], metrics)
     paired = _paired(runs.assign(group="all"), "group", "variant", "reputation",
                      [v for v in VARIANTS if v != "reputation"], ["efficiency", "welfare"])
     summary = pd.concat([summary, paired.drop(columns="group").assign(variant="paired")], ignore_index=True)
