@@ -8,6 +8,7 @@ is built from its own seat's view only, so the server never sends it another sea
 """
 
 import html
+import json
 import itertools
 import math
 import os
@@ -24,7 +25,7 @@ from dashboard.classroom import session as sessions
 from dashboard.classroom.countdown import Countdown
 from dashboard.classroom.seated import ADAPTERS
 from dashboard.components import ParamControl
-from dashboard.live_chart import LiveChart
+from dashboard.live_panel import LivePanel
 from model.params import ParameterError
 
 #: The instructor's token: CATALLAXY_INSTRUCTOR_TOKEN, or one drawn when the server starts.
@@ -364,7 +365,7 @@ def SessionConsole(session):
         data = charts.datasets(view)
         with solara.Row():
             for spec, names in specs:
-                LiveChart.element(spec=spec, datasets={name: data[name] for name in names})
+                LivePanel.element(spec=spec, records=json.dumps({name: data[name] for name in names}))
         last = [r for r in view["rows"] if r["round"] == view["round"]] if view["state"] != "open" else \
             [r for r in view["rows"] if r["round"] == view["round"] - 1]
         with solara.Card("Last closed round: every seat"):

@@ -153,6 +153,10 @@ def test_a_class_session(server, browser, exports):
         assert leaked == [], (name, leaked)
         assert student.errors == [] and student.outside == []
         student.close()
+    # The instructor's charts were drawn and fed both rounds (the price chart holds two rows).
+    t.wait_for_function("""() => [...document.querySelectorAll('.catallaxy-chart')].some(el => {
+        try { return el.catallaxyView.data('prices').length === 2; } catch (e) { return false; }
+    })""", timeout=15_000)
     assert teacher.errors == [] and teacher.outside == []
     teacher.close()
 
